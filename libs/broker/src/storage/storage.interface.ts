@@ -1,0 +1,99 @@
+import { LogConfig } from './log-config';
+
+/** Where an append landed. */
+export interface AppendResult {
+  /** Offset given to the first record appended. */
+  baseOffset: number;
+  /** Offset given to the last record appended. */
+  lastOffset: number;
+  logStartOffset: number;
+}
+
+/**
+ * The log of one topic-partition: an append-only sequence of RecordBatch v2 batches,
+ * addressed by offset. Implemented on disk (segments + sparse index) and in memory; both
+ * pass the same conformance suite (libs/broker/test/storage-conformance.ts).
+ *
+ * Not thread-safe and not re-entrant: one broker event loop owns it. Methods other than
+ * flush() and close() are synchronous on purpose: an append is one write(2) and a read is
+ * one pread(2), and keeping them off the libuv pool keeps offsets strictly ordered.
+ */
+export interface PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+
+  /** First offset still held (moves up when retention deletes segments). */
+  logStartOffset(): number;
+  /** Offset the next record will get (one past the last record). */
+  logEndOffset(): number;
+  /** Bytes of batches held. */
+  sizeInBytes(): number;
+  /** Number of segments (always 1 for the memory log). */
+  segmentCount(): number;
+
+  /**
+   * Appends one or more concatenated, already-validated batches. Rewrites each batch's
+   * baseOffset in place to the next offsets, then writes. When this returns the bytes are
+   * in the OS page cache (they survive a crash of this process, not of the machine).
+   * Rolls a new segment first when the active one would pass segmentBytes or segmentMs.
+   */
+  append(batches: Buffer): AppendResult;
+
+  /**
+   * Resolves once everything appended before the call is on stable storage (fdatasync).
+   * Callers that arrive while a sync is running share the next one (group commit), so N
+   * concurrent acks=-1 producers cost about one sync, not N. The memory log resolves at once.
+   */
+  flush(): Promise<void>;
+
+  /**
+   * Whole batches starting with the one that holds `offset`, up to `maxBytes` but always at
+   * least one whole batch (so a batch larger than maxBytes still makes progress, as in
+   * Kafka). Never returns a partial batch. Returns null when offset == logEndOffset().
+   * Throws OffsetOutOfRangeError when offset < logStartOffset() or > logEndOffset().
+   * Bytes are read from the segment file, so the backlog never has to fit in memory.
+   */
+  read(offset: number, maxBytes: number): Buffer | null;
+
+  /** The earliest offset whose record timestamp is >= timestamp, or null if none. */
+  offsetForTimestamp(timestamp: number): number | null;
+
+  /**
+   * Deletes whole segments (never the active one) that are past retentionMs (by their newest
+   * batch's maxTimestamp) or that keep the log above retentionBytes. Returns how many.
+   */
+  applyRetention(nowMs: number): number;
+
+  /** Applies changed settings (retention, segment size) from now on. */
+  updateConfig(config: LogConfig): void;
+
+  /** Flushes and releases file handles. The log is unusable afterwards. */
+  close(): Promise<void>;
+  /** Closes and removes every file of this log. */
+  delete(): Promise<void>;
+}
+
+/** A place to keep partition logs: a data directory, or memory. */
+export interface LogStorage {
+  readonly kind: 'disk' | 'memory';
+  /**
+   * Opens the log of a topic-partition, creating it if new and recovering it if it was not
+   * closed cleanly (validate from the last known-good point, cut a torn or corrupt tail,
+   * rebuild an index that does not match the log).
+   */
+  openLog(topic: string, partition: number, config: LogConfig): PartitionLog;
+  /** Topic-partitions that already have a log here (found when the storage opened). */
+  existingLogs(): Array<{ topic: string; partition: number }>;
+  close(): Promise<void>;
+}
+
+export class OffsetOutOfRangeError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly logStartOffset: number,
+    readonly logEndOffset: number,
+  ) {
+    super(`Offset ${offset} is outside the log [${logStartOffset}, ${logEndOffset}]`);
+    this.name = this.constructor.name;
+  }
+}
