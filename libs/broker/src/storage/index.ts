@@ -1,0 +1,5 @@
+export * from './storage.interface';
+export * from './log-config';
+export * from './storage.errors';
+export * from './memory/memory-log';
+export * from './memory/memory-storage';
