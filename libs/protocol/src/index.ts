@@ -10,3 +10,4 @@ export * from './partitioner/murmur2';
 export * from './partitioner/default-partitioner';
 export * from './errors/error-codes';
 export * from './api/broker-api.types';
+export * from './group';
