@@ -34,7 +34,7 @@ describe('ConsumerProtocol', () => {
   });
 
   describe('MemberAssignment', () => {
-    const cases = [
+    const cases: Array<{ version: number; assignment: Record<string, number[]>; userData: Buffer }> = [
       { version: 0, assignment: { orders: [0, 2, 4], payments: [1] }, userData: Buffer.alloc(0) },
       { version: 0, assignment: {}, userData: Buffer.from('x') },
     ];
