@@ -1,0 +1,46 @@
+import { LogConfig } from '../storage/log-config';
+import { LogStorage } from '../storage/storage.interface';
+
+export interface EmbeddedBrokerOptions {
+  /** Data directory for partition logs, committed offsets and topic metadata. Unset = in memory. */
+  dataDir?: string;
+  /** A storage to use instead of the one chosen by dataDir (tests). */
+  storage?: LogStorage;
+  /** This broker's node id (the only node of its cluster). */
+  nodeId: number;
+  /** Host and port clients are told to connect to (Metadata, FindCoordinator). */
+  advertisedHost: string;
+  advertisedPort: number;
+  clusterId: string;
+  /** auto.create.topics.enable */
+  autoCreateTopics: boolean;
+  /** num.partitions: partitions of an auto-created topic, or of one created with -1. */
+  numPartitions: number;
+  /** Log settings for topics that do not override them. */
+  log: LogConfig;
+  /** log.retention.check.interval.ms */
+  retentionCheckIntervalMs: number;
+  /** group.initial.rebalance.delay.ms */
+  groupInitialRebalanceDelayMs: number;
+  /** group.min.session.timeout.ms / group.max.session.timeout.ms */
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+}
+
+export const DEFAULT_BROKER_OPTIONS = Object.freeze({
+  nodeId: 0,
+  advertisedHost: '127.0.0.1',
+  advertisedPort: 9092,
+  clusterId: 'peak-shaving-embedded',
+  autoCreateTopics: true,
+  numPartitions: 1,
+  retentionCheckIntervalMs: 5 * 60 * 1000,
+  groupInitialRebalanceDelayMs: 0,
+  groupMinSessionTimeoutMs: 100,
+  groupMaxSessionTimeoutMs: 30 * 60 * 1000,
+});
+
+/** Legal Kafka topic names: [a-zA-Z0-9._-], 1..249 chars, not "." or "..". */
+export function isValidTopicName(name: string): boolean {
+  return name.length > 0 && name.length <= 249 && name !== '.' && name !== '..' && /^[a-zA-Z0-9._-]+$/.test(name);
+}

@@ -1,0 +1,31 @@
+import { PartitionLog } from '../storage/storage.interface';
+import { ProducerStateManager } from './producer-state';
+
+/**
+ * One topic-partition on this broker: its log, its idempotent-producer state, and the
+ * long-poll fetches waiting for it to grow.
+ */
+export class Partition {
+  readonly producers = new ProducerStateManager();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly topic: string,
+    readonly id: number,
+    readonly log: PartitionLog,
+  ) {}
+
+  /** Calls `listener` after every append (and when the partition goes away); returns an unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notifyChange(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  get waiterCount(): number {
+    return this.listeners.size;
+  }
+}
