@@ -1,0 +1,69 @@
+import { DescribeGroupsResponse } from '@peak/protocol';
+import { ByteReader } from '../../codec/byte-reader';
+import { ByteWriter } from '../../codec/byte-writer';
+import { ApiKey } from '../../protocol/api-keys';
+import { ApiDefinition } from '../api-definition.types';
+
+/*
+ * DescribeGroups Request (Version: 0) => [groups]
+ *   groups => STRING
+ * DescribeGroups Request (Version: 1..2) => same as version 0
+ * DescribeGroups Request (Version: 3) => [groups] include_authorized_operations
+ *   include_authorized_operations => BOOLEAN
+ * DescribeGroups Request (Version: 4) => same as version 3
+ *
+ * DescribeGroups Response (Version: 0) => [groups]
+ *   groups => error_code group_id group_state protocol_type protocol_data [members]
+ *     error_code => INT16
+ *     group_id => STRING
+ *     group_state => STRING
+ *     protocol_type => STRING
+ *     protocol_data => STRING
+ *     members => member_id client_id client_host member_metadata member_assignment
+ *       member_id => STRING
+ *       client_id => STRING
+ *       client_host => STRING
+ *       member_metadata => BYTES
+ *       member_assignment => BYTES
+ * DescribeGroups Response (Version: 1) => throttle_time_ms [groups]
+ *   throttle_time_ms => INT32
+ * DescribeGroups Response (Version: 2) => same as version 1
+ * DescribeGroups Response (Version: 3) => throttle_time_ms [groups]
+ *   groups => error_code group_id group_state protocol_type protocol_data [members] authorized_operations
+ *     authorized_operations => INT32
+ * DescribeGroups Response (Version: 4) => same as version 3, members => member_id group_instance_id client_id ...
+ *       group_instance_id => NULLABLE_STRING
+ */
+
+/** INT32_MIN: authorized operations were not requested / not computed. */
+const OPERATIONS_UNKNOWN = -2147483648;
+
+export const describeGroupsApi: ApiDefinition<{ groupIds: string[] }, DescribeGroupsResponse> = {
+  apiKey: ApiKey.DescribeGroups,
+  name: 'DescribeGroups',
+  minVersion: 0,
+  maxVersion: 4,
+
+  decodeRequest(reader: ByteReader, version: number) {
+    const groupIds = reader.array((r) => r.string());
+    if (version >= 3) reader.boolean(); // include_authorized_operations
+    return { groupIds };
+  },
+
+  encodeResponse(writer: ByteWriter, version: number, response: DescribeGroupsResponse): void {
+    if (version >= 1) writer.int32(0);
+    writer.array(response.groups, (w, g) => {
+      w.int16(g.errorCode).string(g.groupId).string(g.state).string(g.protocolType).string(g.protocol);
+      w.array(g.members, (mw, m) => {
+        mw.string(m.memberId);
+        if (version >= 4) mw.nullableString(m.groupInstanceId);
+        mw.string(m.clientId).string(m.clientHost).bytes(m.memberMetadata).bytes(m.memberAssignment);
+      });
+      if (version >= 3) w.int32(OPERATIONS_UNKNOWN);
+    });
+  },
+
+  handle(request, context) {
+    return context.broker.describeGroups(request);
+  },
+};
