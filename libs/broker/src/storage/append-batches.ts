@@ -14,18 +14,10 @@ export interface AssignedBatch {
 /**
  * Walks the concatenated batches of an append buffer, rewrites each baseOffset in place
  * (starting at `nextOffset`) and calls `visit` once per batch. Per-batch work only: the
- * records are never touched. Returns the offset after the last record.
- * Throws InvalidAppendError when the buffer does not end on a batch boundary, and
- * RecordBatchTooLargeError for a batch above `maxBatchBytes`; in both cases before any
- * offset was rewritten, so a failed append leaves the caller's buffer and the log untouched.
+ * records are never touched. Returns the offset after the last record. Call checkAppend()
+ * first: this trusts the framing.
  */
-export function assignOffsets(
-  batches: Buffer,
-  nextOffset: number,
-  maxBatchBytes: number,
-  visit: (batch: AssignedBatch) => void,
-): number {
-  checkFraming(batches, maxBatchBytes);
+export function assignOffsets(batches: Buffer, nextOffset: number, visit: (batch: AssignedBatch) => void): number {
   let pos = 0;
   let offset = nextOffset;
   const end = batches.length;
@@ -47,9 +39,15 @@ export function assignOffsets(
   return offset;
 }
 
-function checkFraming(batches: Buffer, maxBatchBytes: number): void {
+/**
+ * Checks that an append buffer is a whole number of batches, none above `maxBatchBytes`,
+ * and returns how many offsets it will take (sum of lastOffsetDelta + 1). Throws
+ * InvalidAppendError or RecordBatchTooLargeError before anything is changed.
+ */
+export function checkAppend(batches: Buffer, maxBatchBytes: number): number {
   if (batches.length === 0) throw new InvalidAppendError('Nothing to append');
   let pos = 0;
+  let span = 0;
   while (pos < batches.length) {
     if (batches.length - pos < BatchLayout.HEADER_SIZE) {
       throw new InvalidAppendError(`Append buffer ends with ${batches.length - pos} stray bytes`);
@@ -59,9 +57,10 @@ function checkFraming(batches: Buffer, maxBatchBytes: number): void {
       throw new InvalidAppendError(`Batch at byte ${pos} claims ${size} bytes; the buffer has ${batches.length - pos}`);
     }
     if (size > maxBatchBytes) throw new RecordBatchTooLargeError(size, maxBatchBytes);
-    if (batches.readInt32BE(pos + BatchLayout.LAST_OFFSET_DELTA) < 0) {
-      throw new InvalidAppendError(`Batch at byte ${pos} has a negative lastOffsetDelta`);
-    }
+    const lastOffsetDelta = batches.readInt32BE(pos + BatchLayout.LAST_OFFSET_DELTA);
+    if (lastOffsetDelta < 0) throw new InvalidAppendError(`Batch at byte ${pos} has a negative lastOffsetDelta`);
+    span += lastOffsetDelta + 1;
     pos += size;
   }
+  return span;
 }

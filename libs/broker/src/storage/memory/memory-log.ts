@@ -1,6 +1,6 @@
 import { PartitionLog, AppendResult, OffsetOutOfRangeError } from '../storage.interface';
 import { LogConfig } from '../log-config';
-import { assignOffsets } from '../append-batches';
+import { assignOffsets, checkAppend } from '../append-batches';
 import { firstOffsetAtOrAfter } from '../batch-timestamp';
 import { LogClosedError } from '../storage.errors';
 
@@ -61,9 +61,9 @@ export class MemoryLog implements PartitionLog {
   append(batches: Buffer): AppendResult {
     this.ensureOpen();
     const baseOffset = this.endOffset;
-    let chunk: Buffer | null = null;
+    checkAppend(batches, this.config.maxMessageBytes);
     const added: StoredBatch[] = [];
-    const next = assignOffsets(batches, baseOffset, this.config.maxMessageBytes, (b) => {
+    const next = assignOffsets(batches, baseOffset, (b) => {
       added.push({
         baseOffset: b.baseOffset,
         lastOffset: b.lastOffset,
@@ -74,7 +74,7 @@ export class MemoryLog implements PartitionLog {
       });
     });
     // One copy per append, after the offsets are in place, so the caller may reuse its buffer.
-    chunk = Buffer.allocUnsafeSlow(batches.length);
+    const chunk = Buffer.allocUnsafeSlow(batches.length);
     batches.copy(chunk);
     for (const b of added) {
       b.chunk = chunk;

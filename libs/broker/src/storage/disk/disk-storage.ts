@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LogStorage, PartitionLog } from '../storage.interface';
+import { LogConfig } from '../log-config';
+import { DiskLog } from './disk-log';
+import { DELETED_SUFFIX } from './segment-files';
+
+interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/**
+ * Partition logs under one data directory, one `<topic>-<partition>` directory each (topic
+ * names may hold '-' and '.', so the partition is what follows the last '-'). Opening a log
+ * that is already open returns the same log with the new config applied. Not thread-safe.
+ */
+export class DiskLogStorage implements LogStorage {
+  readonly kind = 'disk' as const;
+  private readonly found: TopicPartition[] = [];
+  private readonly logs = new Map<string, DiskLog>();
+
+  constructor(readonly dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name.endsWith(DELETED_SUFFIX)) {
+        fs.rmSync(path.join(dataDir, entry.name), { recursive: true, force: true });
+        continue;
+      }
+      const tp = parseLogDirName(entry.name);
+      if (tp) this.found.push(tp);
+    }
+  }
+
+  openLog(topic: string, partition: number, config: LogConfig): PartitionLog {
+    const key = logDirName(topic, partition);
+    const open = this.logs.get(key);
+    if (open) {
+      open.updateConfig(config);
+      return open;
+    }
+    const log = DiskLog.open(path.join(this.dataDir, key), topic, partition, config, (closed) => {
+      if (this.logs.get(key) === closed) this.logs.delete(key);
+    });
+    this.logs.set(key, log);
+    return log;
+  }
+
+  /** Logs found in the data directory when the storage opened, plus those opened since (minus deleted ones). */
+  existingLogs(): TopicPartition[] {
+    const result = new Map<string, TopicPartition>();
+    for (const tp of this.found) {
+      const name = logDirName(tp.topic, tp.partition);
+      if (fs.existsSync(path.join(this.dataDir, name))) result.set(name, tp);
+    }
+    for (const [name, log] of this.logs) result.set(name, { topic: log.topic, partition: log.partition });
+    return [...result.values()];
+  }
+
+  /** Closes every open log (each flushes and leaves its clean-shutdown marker). */
+  async close(): Promise<void> {
+    await Promise.all([...this.logs.values()].map((log) => log.close()));
+  }
+}
+
+export function logDirName(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+/** `pay-ments.v2-3` → { topic: 'pay-ments.v2', partition: 3 }; null for other names. */
+export function parseLogDirName(name: string): TopicPartition | null {
+  const dash = name.lastIndexOf('-');
+  if (dash <= 0) return null;
+  const digits = name.slice(dash + 1);
+  if (!/^\d+$/.test(digits)) return null;
+  return { topic: name.slice(0, dash), partition: Number(digits) };
+}
