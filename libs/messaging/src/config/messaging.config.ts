@@ -1,0 +1,87 @@
+import { registerAs } from '@nestjs/config';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { validateEnv } from '@peak/database';
+
+export const DEFAULT_BROKER_DATA_DIR = '.data/broker';
+export const DEFAULT_CONSUMER_MEMBERS = 2;
+export const DEFAULT_RETRY_MAX_ATTEMPTS = 5;
+export const DEFAULT_RETRY_INITIAL_BACKOFF_MS = 20;
+export const DEFAULT_RETRY_MAX_BACKOFF_MS = 2_000;
+export const DEFAULT_TOPIC_PARTITIONS = 4;
+
+/** Environment read by the messaging library. */
+export class MessagingEnv {
+  /** Comma-separated host:port list: use the real kafkajs package against those brokers. */
+  @IsOptional()
+  @IsString()
+  KAFKA_BROKERS?: string;
+
+  /** Embedded broker storage: `disk` (BROKER_DATA_DIR) or `memory`. */
+  @IsIn(['disk', 'memory'])
+  BROKER_STORAGE: 'disk' | 'memory' = 'disk';
+
+  @IsString()
+  BROKER_DATA_DIR: string = DEFAULT_BROKER_DATA_DIR;
+
+  @IsString()
+  KAFKA_CLIENT_ID = 'peak-orders';
+
+  /** Members per consumer group started in this process (they share the partitions). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CONSUMER_MEMBERS: number = DEFAULT_CONSUMER_MEMBERS;
+
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  TOPIC_PARTITIONS: number = DEFAULT_TOPIC_PARTITIONS;
+
+  /** Deliveries of one message before it goes to `<topic>.DLQ`. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RETRY_MAX_ATTEMPTS: number = DEFAULT_RETRY_MAX_ATTEMPTS;
+
+  @IsInt()
+  @Min(0)
+  RETRY_INITIAL_BACKOFF_MS: number = DEFAULT_RETRY_INITIAL_BACKOFF_MS;
+
+  @IsInt()
+  @Min(0)
+  RETRY_MAX_BACKOFF_MS: number = DEFAULT_RETRY_MAX_BACKOFF_MS;
+}
+
+export interface MessagingConfig {
+  brokers: string[] | null;
+  storage: 'disk' | 'memory';
+  dataDir: string;
+  clientId: string;
+  consumerMembers: number;
+  topicPartitions: number;
+  retry: RetryPolicy;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const messagingConfig = registerAs('messaging', (): MessagingConfig => {
+  const env = validateEnv(MessagingEnv, process.env);
+  const brokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
+  return {
+    brokers: brokers.length > 0 ? brokers : null,
+    storage: env.BROKER_STORAGE,
+    dataDir: env.BROKER_DATA_DIR,
+    clientId: env.KAFKA_CLIENT_ID,
+    consumerMembers: env.CONSUMER_MEMBERS,
+    topicPartitions: env.TOPIC_PARTITIONS,
+    retry: {
+      maxAttempts: env.RETRY_MAX_ATTEMPTS,
+      initialBackoffMs: env.RETRY_INITIAL_BACKOFF_MS,
+      maxBackoffMs: env.RETRY_MAX_BACKOFF_MS,
+    },
+  };
+});

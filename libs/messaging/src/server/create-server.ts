@@ -1,0 +1,33 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Kafka } from 'kafkajs';
+import { messagingConfig } from '../config/messaging.config';
+import { KAFKA_CLIENT } from '../messaging.module';
+import { PeakKafkaServer, PeakKafkaServerOptions } from './peak-kafka.server';
+
+/** Consumer session timeout: how long a silent member keeps its partitions. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
+/** Long-poll wait of an idle member's fetch. */
+export const DEFAULT_MAX_WAIT_MS = 100;
+
+/** A PeakKafkaServer using the application's client and messaging config. */
+export function createPeakKafkaServer(
+  app: INestApplicationContext,
+  defaultGroup: string,
+  overrides: Partial<PeakKafkaServerOptions> = {},
+): PeakKafkaServer {
+  const config = app.get<ConfigType<typeof messagingConfig>>(messagingConfig.KEY);
+  return new PeakKafkaServer({
+    kafka: () => app.get<Kafka>(KAFKA_CLIENT),
+    defaultGroup,
+    membersPerGroup: config.consumerMembers,
+    retry: config.retry,
+    consumer: {
+      sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
+      heartbeatInterval: DEFAULT_HEARTBEAT_INTERVAL_MS,
+      maxWaitTimeInMs: DEFAULT_MAX_WAIT_MS,
+    },
+    ...overrides,
+  });
+}
