@@ -13,7 +13,7 @@ export class OffsetStoreClosedError extends Error {
 export class OffsetStoreFailedError extends Error {
   constructor(
     message: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(message);
     this.name = this.constructor.name;
