@@ -1,4 +1,4 @@
-import { RegisteredApi, registerApi } from './api-definition.types';
+import { ApiDefinition, RegisteredApi, registerApi } from './api-definition.types';
 import { apiVersionsApi } from './api-versions/api-versions.api';
 import { createPartitionsApi } from './create-partitions/create-partitions.api';
 import { createTopicsApi } from './create-topics/create-topics.api';
@@ -52,27 +52,30 @@ export class ApiRegistry {
   }
 }
 
+/** Every API this library implements, as typed definitions (codecs are usable on their own). */
+export const API_DEFINITIONS: ReadonlyArray<ApiDefinition<unknown, unknown>> = [
+  produceApi,
+  fetchApi,
+  listOffsetsApi,
+  metadataApi,
+  offsetCommitApi,
+  offsetFetchApi,
+  findCoordinatorApi,
+  joinGroupApi,
+  heartbeatApi,
+  leaveGroupApi,
+  syncGroupApi,
+  describeGroupsApi,
+  listGroupsApi,
+  apiVersionsApi,
+  createTopicsApi,
+  deleteTopicsApi,
+  initProducerIdApi,
+  createPartitionsApi,
+  deleteGroupsApi,
+];
+
 /** The registry of every API this library implements. */
 export function createDefaultApiRegistry(): ApiRegistry {
-  return new ApiRegistry([
-    registerApi(produceApi),
-    registerApi(fetchApi),
-    registerApi(listOffsetsApi),
-    registerApi(metadataApi),
-    registerApi(offsetCommitApi),
-    registerApi(offsetFetchApi),
-    registerApi(findCoordinatorApi),
-    registerApi(joinGroupApi),
-    registerApi(heartbeatApi),
-    registerApi(leaveGroupApi),
-    registerApi(syncGroupApi),
-    registerApi(describeGroupsApi),
-    registerApi(listGroupsApi),
-    registerApi(apiVersionsApi),
-    registerApi(createTopicsApi),
-    registerApi(deleteTopicsApi),
-    registerApi(initProducerIdApi),
-    registerApi(createPartitionsApi),
-    registerApi(deleteGroupsApi),
-  ]);
+  return new ApiRegistry(API_DEFINITIONS.map((definition) => registerApi(definition)));
 }

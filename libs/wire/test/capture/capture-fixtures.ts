@@ -22,7 +22,7 @@ import { CapturedFrame, FIXTURE_DIR } from '../support/fixtures';
 const { Kafka, CompressionTypes, logLevel } = require('kafkajs');
 
 /** Frames kept per (api key, version): enough variety, small files. */
-const KEEP_PER_VERSION = 2;
+const KEEP_PER_VERSION = 3;
 
 function collect(proxy: RecordingProxy, client: string): CapturedFrame[] {
   const seen = new Map<string, number>();

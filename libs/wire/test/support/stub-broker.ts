@@ -46,7 +46,7 @@ export class StubBroker implements BrokerApi {
   private readonly waiters = new Set<() => void>();
   private generation = 0;
   private member = '';
-  private assignment = Buffer.alloc(0);
+  private assignment: Buffer = Buffer.alloc(0);
   private nextMember = 0;
 
   constructor(private readonly autoCreate = true) {}
