@@ -1,0 +1,153 @@
+import { ConsumerEventNames, InstrumentationEmitter } from '../instrumentation';
+import type { Logger } from '../logger/logger';
+import type { EachBatchHandler, EachBatchPayload, EachMessageHandler, IBatchProcessEvent } from '../types/consumer.types';
+import type { Offsets } from '../types/metadata.types';
+import { FetchedBatch } from './batch';
+import { ConsumerGroup } from './consumer-group';
+import { OffsetManager } from './offset-manager';
+import { PauseState } from './pause-state';
+
+/** What the batch handler needs to know about the runner's state. */
+export interface RunnerState {
+  isRunning(): boolean;
+  /** A seek for this partition is waiting: the current batch is stale. */
+  hasPendingSeek(topic: string, partition: number): boolean;
+  /** Heartbeat (when due); on a rebalance error commits what was resolved first, then rethrows. */
+  heartbeat(): Promise<void>;
+  /** Commits resolved offsets when autoCommit is on. */
+  autoCommit(): Promise<void>;
+}
+
+export interface BatchHandlerOptions {
+  group: ConsumerGroup;
+  offsets: OffsetManager;
+  pauses: PauseState;
+  emitter: InstrumentationEmitter;
+  logger: Logger;
+  eachMessage?: EachMessageHandler;
+  eachBatch?: EachBatchHandler;
+  eachBatchAutoResolve: boolean;
+  autoCommit: boolean;
+}
+
+/**
+ * Hands one fetched batch to the user's eachMessage/eachBatch, with kafkajs's semantics:
+ * offsets are resolved as messages succeed; a throwing handler leaves its message
+ * unresolved (resolved offsets before it are committed) and the error propagates, so the
+ * message is fetched and delivered again; processing stops early when the consumer
+ * stops, the partition is paused, a seek is pending or the generation changed (partition
+ * revoked). The per-message path allocates only the payload object.
+ */
+export class BatchHandler {
+  constructor(private readonly options: BatchHandlerOptions, private readonly state: RunnerState) {}
+
+  async handle(batch: FetchedBatch): Promise<void> {
+    const { group, offsets, pauses, emitter } = this.options;
+    const { topic, partition } = batch;
+    if (!this.state.isRunning() || !offsets.isAssigned(topic, partition)) return;
+    if (!pauses.isEmpty && pauses.isPaused(topic, partition)) return;
+    if (batch.isEmptyDueToFiltering()) {
+      offsets.resolveOffset(topic, partition, batch.lastOffsetNumber());
+      if (this.options.autoCommit) await offsets.commitOffsetsIfNecessary();
+      return;
+    }
+    if (batch.isEmpty()) return;
+
+    const generation = group.generationId;
+    const startedAt = Date.now();
+    const wantsEvents = emitter.hasListeners(ConsumerEventNames.START_BATCH_PROCESS) || emitter.hasListeners(ConsumerEventNames.END_BATCH_PROCESS);
+    const payload: IBatchProcessEvent | null = wantsEvents
+      ? {
+          topic,
+          partition,
+          highWatermark: batch.highWatermark,
+          offsetLag: batch.offsetLag(),
+          offsetLagLow: batch.offsetLagLow(),
+          batchSize: batch.messages.length,
+          firstOffset: batch.firstOffset() ?? batch.lastOffset(),
+          lastOffset: batch.lastOffset(),
+        }
+      : null;
+    if (payload) emitter.emit(ConsumerEventNames.START_BATCH_PROCESS, payload);
+
+    if (this.options.eachMessage) await this.processEachMessage(batch, generation, this.options.eachMessage);
+    else if (this.options.eachBatch) await this.processEachBatch(batch, generation, this.options.eachBatch);
+
+    if (payload) emitter.emit(ConsumerEventNames.END_BATCH_PROCESS, { ...payload, duration: Date.now() - startedAt });
+    await this.state.autoCommit();
+    await this.state.heartbeat();
+  }
+
+  private isCurrent(topic: string, partition: number, generation: number): boolean {
+    return this.state.isRunning() && this.options.group.generationId === generation && !this.state.hasPendingSeek(topic, partition);
+  }
+
+  private pauseFn(topic: string, partition: number): () => () => void {
+    const { pauses } = this.options;
+    return () => {
+      pauses.pause([{ topic, partitions: [partition] }]);
+      return () => pauses.resume([{ topic, partitions: [partition] }]);
+    };
+  }
+
+  private async processEachMessage(batch: FetchedBatch, generation: number, eachMessage: EachMessageHandler): Promise<void> {
+    const { offsets, pauses, group } = this.options;
+    const { topic, partition, messages } = batch;
+    const pause = this.pauseFn(topic, partition);
+    const heartbeat = (): Promise<void> => this.state.heartbeat();
+    const commitDueCheck = this.options.autoCommit;
+    for (let i = 0; i < messages.length; i++) {
+      if (!this.isCurrent(topic, partition, generation)) break;
+      const message = messages[i];
+      try {
+        await eachMessage({ topic, partition, message, heartbeat, pause });
+      } catch (e) {
+        await this.commitBeforeFailing();
+        throw e;
+      }
+      offsets.resolveOffset(topic, partition, Number(message.offset));
+      if (group.heartbeatDue()) await this.state.heartbeat();
+      if (commitDueCheck && offsets.commitDue()) await offsets.commitOffsets();
+      if (!pauses.isEmpty && pauses.isPaused(topic, partition)) break;
+    }
+  }
+
+  private async processEachBatch(batch: FetchedBatch, generation: number, eachBatch: EachBatchHandler): Promise<void> {
+    const { offsets, logger } = this.options;
+    const { topic, partition } = batch;
+    const lastMessage = batch.messages[batch.messages.length - 1];
+    const payload: EachBatchPayload = {
+      batch,
+      resolveOffset: (offset: string) => {
+        // Resolving the last user message also covers trailing control records (kafkajs).
+        const target = lastMessage && offset === lastMessage.offset ? batch.lastOffsetNumber() : Number(offset);
+        offsets.resolveOffset(topic, partition, target);
+      },
+      heartbeat: () => this.state.heartbeat(),
+      pause: this.pauseFn(topic, partition),
+      commitOffsetsIfNecessary: (given?: Offsets) => (given ? offsets.commitOffsets(given) : offsets.commitOffsetsIfNecessary()),
+      uncommittedOffsets: () => offsets.uncommittedOffsets(),
+      isRunning: () => this.state.isRunning(),
+      isStale: () => !this.isCurrent(topic, partition, generation) && this.state.isRunning(),
+    };
+    try {
+      await eachBatch(payload);
+    } catch (e) {
+      logger.debug('eachBatch failed', { topic, partition, error: (e as Error).message });
+      await this.commitBeforeFailing();
+      throw e;
+    }
+    if (this.options.eachBatchAutoResolve && this.isCurrent(topic, partition, generation)) {
+      offsets.resolveOffset(topic, partition, batch.lastOffsetNumber());
+    }
+  }
+
+  /** kafkajs commits what was resolved before a failing handler's error propagates. */
+  private async commitBeforeFailing(): Promise<void> {
+    try {
+      await this.state.autoCommit();
+    } catch (e) {
+      this.options.logger.warn('Could not commit resolved offsets after a handler error', { error: (e as Error).message });
+    }
+  }
+}

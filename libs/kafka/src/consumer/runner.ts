@@ -1,0 +1,300 @@
+import { EARLIEST_TIMESTAMP, ErrorCode, FetchPartitionResponse, FetchRequest, LATEST_TIMESTAMP } from '@peak/protocol';
+import { BrokerClient } from '../cluster/broker-client';
+import { Cluster } from '../cluster/cluster';
+import { createErrorFromCode, isProtocolErrorOfType, isRebalancing, KafkaJSError, KafkaJSNotImplemented } from '../errors';
+import { ConsumerEventNames, InstrumentationEmitter } from '../instrumentation';
+import type { Logger } from '../logger/logger';
+import { createRetry, Retrier, RetryOptions } from '../retry';
+import type { EachBatchHandler, EachMessageHandler } from '../types/consumer.types';
+import { FetchedBatch } from './batch';
+import { BatchHandler } from './batch-handler';
+import { ConsumerGroup } from './consumer-group';
+import { OffsetManager } from './offset-manager';
+import { PauseState } from './pause-state';
+import { Wakeup } from './wakeup';
+
+export interface FetchSettings {
+  maxWaitTimeInMs: number;
+  minBytes: number;
+  maxBytes: number;
+  maxBytesPerPartition: number;
+  isolationLevel: number;
+}
+
+export interface RunnerOptions {
+  client: BrokerClient;
+  cluster: Cluster;
+  group: ConsumerGroup;
+  offsets: OffsetManager;
+  pauses: PauseState;
+  emitter: InstrumentationEmitter;
+  logger: Logger;
+  subscribedTopics: string[];
+  fromBeginning: (topic: string) => boolean;
+  fetch: FetchSettings;
+  heartbeatInterval: number;
+  retry?: RetryOptions;
+  autoCommit: boolean;
+  eachBatchAutoResolve: boolean;
+  concurrency: number;
+  eachMessage?: EachMessageHandler;
+  eachBatch?: EachBatchHandler;
+  /** Called (once, after the loop has ended) when retries ran out or a fatal error hit. */
+  onCrash: (e: Error) => void;
+}
+
+const SPECIAL_SEEK_OFFSETS: Record<string, number> = { '-1': LATEST_TIMESTAMP, '-2': EARLIEST_TIMESTAMP };
+
+/**
+ * The consumer's fetch loop: Fetch (long poll) for assigned, unpaused partitions at their
+ * positions, hand each partition's batch to the BatchHandler (up to `concurrency`
+ * partitions at once, one batch per partition at a time, so per-partition order holds),
+ * heartbeat and commit. Rebalance errors rejoin; other failures are retried with kafkajs's
+ * retry policy and, when that runs out, reported through onCrash. stop() ends an in-flight
+ * long poll at once (AbortSignal) and waits for the handler in progress.
+ */
+export class Runner {
+  private running = false;
+  private loopDone: Promise<void> | null = null;
+  private fetchAbort: AbortController | null = null;
+  private readonly wakeup = new Wakeup();
+  private readonly pendingSeeks = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly retrier: Retrier;
+  private readonly handler: BatchHandler;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.retrier = createRetry(options.retry);
+    this.handler = new BatchHandler(options, {
+      isRunning: () => this.running,
+      hasPendingSeek: (topic, partition) => this.pendingSeeks.size > 0 && this.pendingSeeks.has(`${topic}|${partition}`),
+      heartbeat: () => this.heartbeat(),
+      autoCommit: () => this.autoCommit(),
+    });
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Joins the group, loads offsets, then starts the loop in the background. */
+  async start(): Promise<void> {
+    await this.joinAndSync();
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /** Stops fetching (aborting a long poll), waits for the current handler, commits, leaves. */
+  async stop(): Promise<void> {
+    const wasRunning = this.running;
+    this.running = false;
+    this.fetchAbort?.abort();
+    this.wakeup.wake();
+    if (this.loopDone) await this.loopDone;
+    this.loopDone = null;
+    if (wasRunning) {
+      await this.autoCommit().catch(() => undefined);
+    }
+    await this.options.group.leave().catch((e: unknown) => this.options.logger.debug('LeaveGroup failed', { error: (e as Error).message }));
+  }
+
+  /** Queues a seek; applied before the next fetch (an in-flight long poll is cut short). */
+  seek(topic: string, partition: number, offset: string): void {
+    this.pendingSeeks.set(`${topic}|${partition}`, { topic, partition, offset });
+    this.interrupt();
+  }
+
+  /** Cuts the current long poll short so changed pauses/seeks take effect now. */
+  interrupt(): void {
+    this.fetchAbort?.abort();
+    this.wakeup.wake();
+  }
+
+  /** Heartbeat when due; on a rebalance error, commit what was resolved, then rethrow. */
+  async heartbeat(): Promise<void> {
+    try {
+      await this.options.group.heartbeat();
+    } catch (e) {
+      if (isRebalancing(e)) await this.autoCommit().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async autoCommit(): Promise<void> {
+    if (this.options.autoCommit) await this.options.offsets.commitOffsets();
+  }
+
+  /** Commits explicit offsets (consumer.commitOffsets) with retries. */
+  commitOffsets(offsets: Parameters<OffsetManager['commitOffsets']>[0]): Promise<void> {
+    return this.retrier(async (bail) => {
+      try {
+        await this.options.offsets.commitOffsets(offsets);
+      } catch (e) {
+        if (e instanceof KafkaJSNotImplemented) bail(e);
+        throw e;
+      }
+    });
+  }
+
+  private async joinAndSync(): Promise<void> {
+    const { group, offsets, subscribedTopics, fromBeginning } = this.options;
+    await this.retrier(async () => {
+      try {
+        await group.joinAndSync(subscribedTopics);
+        await offsets.assign(group.assignment, fromBeginning);
+      } catch (e) {
+        if (isProtocolErrorOfType(e, 'UNKNOWN_MEMBER_ID')) group.memberId = '';
+        if (isRebalancing(e) || isProtocolErrorOfType(e, 'UNKNOWN_MEMBER_ID')) throw new KafkaJSError(e as Error, { cause: e as Error });
+        throw e;
+      }
+    });
+  }
+
+  private async loop(): Promise<void> {
+    let crash: Error | null = null;
+    while (this.running) {
+      try {
+        await this.retrier(async (bail, retryCount) => {
+          while (this.running) {
+            try {
+              await this.fetchCycle();
+              if (retryCount > 0) return; // recovered: start a fresh retry budget
+            } catch (e) {
+              if (!this.running) return;
+              if (isRebalancing(e) || isProtocolErrorOfType(e, 'UNKNOWN_MEMBER_ID')) {
+                await this.rejoin(e as Error);
+                continue;
+              }
+              if (e instanceof KafkaJSNotImplemented) return bail(e);
+              this.options.logger.debug('Fetch cycle failed, retrying', { error: (e as Error).message, retryCount });
+              throw e;
+            }
+          }
+        });
+      } catch (e) {
+        if (!this.running) break;
+        crash = e as Error;
+        this.running = false;
+      }
+    }
+    if (crash) {
+      const error = crash;
+      queueMicrotask(() => this.options.onCrash(error));
+    }
+  }
+
+  private async rejoin(cause: Error): Promise<void> {
+    const { group, emitter, logger } = this.options;
+    logger.warn('The group is rebalancing, re-joining', { groupId: group.groupId, memberId: group.memberId, error: cause.message });
+    if (isProtocolErrorOfType(cause, 'UNKNOWN_MEMBER_ID')) group.memberId = '';
+    else await this.autoCommit().catch(() => undefined);
+    emitter.emit(ConsumerEventNames.REBALANCING, { groupId: group.groupId, memberId: group.memberId });
+    await this.joinAndSync();
+  }
+
+  private async fetchCycle(): Promise<void> {
+    const { group, offsets, pauses, emitter, fetch } = this.options;
+    if (this.pendingSeeks.size > 0) await this.applySeeks();
+    const positions = new Map<string, number>();
+    const topics: FetchRequest['topics'] = [];
+    for (const [topic, partitions] of group.assignment) {
+      const entry = { topic, partitions: [] as FetchRequest['topics'][number]['partitions'] };
+      for (const partition of partitions) {
+        if (!pauses.isEmpty && pauses.isPaused(topic, partition)) continue;
+        const position = offsets.position(topic, partition);
+        if (position < 0) continue;
+        positions.set(`${topic}|${partition}`, position);
+        entry.partitions.push({ partition, fetchOffset: position, partitionMaxBytes: fetch.maxBytesPerPartition });
+      }
+      if (entry.partitions.length > 0) topics.push(entry);
+    }
+    if (topics.length === 0) {
+      await this.heartbeat();
+      await this.wakeup.wait(Math.min(this.options.heartbeatInterval, fetch.maxWaitTimeInMs));
+      return;
+    }
+
+    const controller = new AbortController();
+    this.fetchAbort = controller;
+    const startedAt = Date.now();
+    emitter.emit(ConsumerEventNames.FETCH_START, { nodeId: 0 });
+    let response;
+    try {
+      response = await this.options.client.send('fetch', (b) =>
+        b.fetch({ maxWaitMs: fetch.maxWaitTimeInMs, minBytes: fetch.minBytes, maxBytes: fetch.maxBytes, isolationLevel: fetch.isolationLevel, topics, signal: controller.signal }),
+      );
+    } catch (e) {
+      if (controller.signal.aborted) return;
+      throw e;
+    } finally {
+      this.fetchAbort = null;
+    }
+    if (!this.running || controller.signal.aborted) return;
+    if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode);
+
+    const batches: FetchedBatch[] = [];
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        const requested = positions.get(`${t.topic}|${p.partition}`);
+        if (requested === undefined || offsets.position(t.topic, p.partition) !== requested) continue;
+        if (p.errorCode !== 0) {
+          await this.handlePartitionError(t.topic, p);
+          continue;
+        }
+        if (!p.records || p.records.length === 0) continue;
+        batches.push(new FetchedBatch(t.topic, p.partition, requested, p.highWatermark, p.records));
+      }
+    }
+    emitter.emit(ConsumerEventNames.FETCH, { numberOfBatches: batches.length, duration: Date.now() - startedAt, nodeId: 0 });
+    if (batches.length === 0) {
+      await this.heartbeat();
+      return;
+    }
+    await this.processBatches(batches);
+  }
+
+  private async processBatches(batches: FetchedBatch[]): Promise<void> {
+    const concurrency = Math.max(1, this.options.concurrency);
+    if (concurrency === 1 || batches.length === 1) {
+      for (const batch of batches) {
+        if (!this.running) return;
+        await this.handler.handle(batch);
+      }
+      return;
+    }
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (this.running && next < batches.length) await this.handler.handle(batches[next++]);
+    };
+    const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async handlePartitionError(topic: string, p: FetchPartitionResponse): Promise<void> {
+    const { offsets, cluster, logger, fromBeginning } = this.options;
+    if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      logger.warn('Offset out of range, resetting to the default offset', { topic, partition: p.partition });
+      await offsets.moveToListedOffsets([{ topic, partitions: [{ partition: p.partition, timestamp: fromBeginning(topic) ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP }] }]);
+      return;
+    }
+    const error = createErrorFromCode(p.errorCode);
+    if (!error.retriable) throw error;
+    await cluster.refreshMetadata().catch(() => undefined);
+  }
+
+  private async applySeeks(): Promise<void> {
+    const seeks = [...this.pendingSeeks.values()];
+    this.pendingSeeks.clear();
+    const { offsets } = this.options;
+    for (const { topic, partition, offset } of seeks) {
+      if (!offsets.isAssigned(topic, partition)) continue;
+      const special = SPECIAL_SEEK_OFFSETS[offset];
+      if (special !== undefined) {
+        await offsets.moveToListedOffsets([{ topic, partitions: [{ partition, timestamp: special }] }]);
+        await offsets.seek(topic, partition, offsets.position(topic, partition));
+      } else {
+        await offsets.seek(topic, partition, Number(offset));
+      }
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './kafkajs-error';
+export * from './protocol-errors';
+export * from './client-errors';

@@ -1,0 +1,28 @@
+/**
+ * @peak/kafka: a kafkajs 2.2.4-compatible client for an in-process BrokerApi.
+ * Code written for kafkajs runs unchanged apart from `new Kafka({ clientId, broker })`.
+ */
+export { Kafka } from './kafka';
+export { Producer } from './producer/producer';
+export { Consumer } from './consumer/consumer';
+export { Admin } from './admin/admin';
+export { CompressionTypes, CompressionCodecs } from './producer/compression';
+export { Partitioners } from './producer/partitioners';
+export { PartitionAssigners, AssignerProtocol } from './consumer/assigners';
+export { logLevel, createLogger } from './logger/logger';
+export type { Logger, LogEntry, logCreator, LoggerEntryContent } from './logger/logger';
+export type { RetryOptions } from './retry/retry.types';
+export * from './errors';
+export * from './types';
+export type {
+  InstrumentationEvent,
+  RemoveInstrumentationEventListener,
+  ConnectEvent,
+  DisconnectEvent,
+  RequestEvent,
+  RequestTimeoutEvent,
+  RequestQueueSizeEvent,
+  ProducerEvents,
+  ConsumerEvents,
+  AdminEvents,
+} from './instrumentation';

@@ -1,0 +1,3 @@
+export * from './instrumentation.types';
+export * from './emitter';
+export * from './event-names';

@@ -1,0 +1,2 @@
+export * from './retry.types';
+export * from './retrier';
