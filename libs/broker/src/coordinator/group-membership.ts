@@ -218,7 +218,9 @@ export class GroupMembership {
       // Members waiting for the leader's assignment must rejoin instead.
       for (const member of group.members.values()) {
         member.assignment = EMPTY;
+        if (!member.isAwaitingSync) continue;
         member.completeSync({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: EMPTY });
+        this.scheduleSession(group, member);
       }
     }
     const initial = group.is('Empty') && this.options.initialRebalanceDelayMs > 0;
@@ -285,7 +287,9 @@ export class GroupMembership {
     for (const member of group.members.values()) member.assignment = byMember.get(member.memberId) ?? EMPTY;
     group.transitionTo('Stable');
     for (const member of group.members.values()) {
+      if (!member.isAwaitingSync) continue;
       member.completeSync({ errorCode: ErrorCode.NONE, assignment: member.assignment });
+      this.scheduleSession(group, member);
     }
   }
 
