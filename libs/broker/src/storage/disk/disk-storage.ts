@@ -34,6 +34,9 @@ export class DiskLogStorage implements LogStorage {
   }
 
   openLog(topic: string, partition: number, config: LogConfig): PartitionLog {
+    if (!isSafeTopicName(topic) || !Number.isInteger(partition) || partition < 0) {
+      throw new RangeError(`Cannot store topic-partition ${JSON.stringify(topic)}-${partition} as a directory`);
+    }
     const key = logDirName(topic, partition);
     const open = this.logs.get(key);
     if (open) {
@@ -62,6 +65,11 @@ export class DiskLogStorage implements LogStorage {
   async close(): Promise<void> {
     await Promise.all([...this.logs.values()].map((log) => log.close()));
   }
+}
+
+/** A topic name that cannot escape the data directory (Kafka allows only [a-zA-Z0-9._-]). */
+function isSafeTopicName(topic: string): boolean {
+  return topic.length > 0 && topic !== '.' && topic !== '..' && !/[/\\\0]/.test(topic);
 }
 
 export function logDirName(topic: string, partition: number): string {
