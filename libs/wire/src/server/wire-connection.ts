@@ -67,17 +67,12 @@ export class WireConnection {
 
   private onData(chunk: Buffer): void {
     if (this.closed || this.stopped) return;
-    let frames: Buffer[];
-    try {
-      frames = this.parser.push(chunk);
-    } catch (error) {
-      this.stopAfter(this.queue.take(), describe(error));
-      frames = [];
-    }
+    const { frames, error } = this.parser.push(chunk);
     for (const frame of frames) {
       if (this.stopped) break;
       this.dispatch(frame);
     }
+    if (error && !this.stopped) this.stopAfter(this.queue.take(), describe(error));
     this.flush();
   }
 
