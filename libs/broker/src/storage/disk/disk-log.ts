@@ -79,8 +79,9 @@ export class DiskLog implements PartitionLog {
     return { baseOffset, lastOffset, logStartOffset: this.logStartOffset() };
   }
 
+  /** Group commit (see FlushScheduler). After close() it resolves at once: close flushed everything. */
   flush(): Promise<void> {
-    this.ensureOpen();
+    if (this.closed) return Promise.resolve();
     return this.flusher.request();
   }
 
@@ -136,9 +137,9 @@ export class DiskLog implements PartitionLog {
     await this.flusher.request();
     this.closed = true;
     await this.flusher.idle();
+    // Rolled segments were synced (log and index) by the flush; the active index is the one left.
+    await this.segments.active().sync(true);
     const segments = this.segments.all();
-    for (const segment of segments) segment.persistIndex();
-    await Promise.all(segments.map((s) => s.sync(true)));
     for (const segment of segments) segment.close();
     this.writeRecoveryPoint(this.segments.active().baseOffset);
     fs.writeFileSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), '');

@@ -181,6 +181,7 @@ export class LogLoader {
       return null;
     }
     index.rewrite();
+    index.syncNow();
     return index;
   }
 

@@ -268,6 +268,8 @@ export class LogSegment {
     this.index.truncateEntries(0);
     for (const [offset, position] of entries) this.index.append(offset, position);
     this.index.rewrite();
+    if (result.validBytes < fileSize) fs.fdatasyncSync(this.fd);
+    this.index.syncNow();
     this.size = result.validBytes;
     this.next = result.nextOffset;
     this.maxTs = max;
