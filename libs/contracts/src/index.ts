@@ -4,3 +4,4 @@ export * from './events/order-events.types';
 export * from './errors/contract.errors';
 export * from './codec/event-codec';
 export { ORDER_EVENTS_PROTO } from './schemas/order-events.proto';
+export * from './auth/token.contract';

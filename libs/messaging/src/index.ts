@@ -7,3 +7,4 @@ export * from './server/retry-backoff';
 export * from './server/peak-kafka.server';
 export * from './server/create-server';
 export * from './messaging.module';
+export * from './batching/batch-coalescer';

@@ -1,0 +1,2 @@
+/** Name of course-validation's DataSource (schema `catalog`). */
+export const CATALOG_DATA_SOURCE = 'catalog';

@@ -1,0 +1,34 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { validateEnv } from '@peak/database';
+
+export const ORDERS_DATA_SOURCE = 'orders';
+/** Development default shared with auth; set JWT_SECRET in any shared environment. */
+export const DEV_JWT_SECRET = 'peak-dev-secret-change-me';
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_ORDER_DEADLINE_MS = 60_000;
+export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+/** Largest accepted POST body; an order is ~100 bytes. */
+export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
+
+class OrderServiceEnv {
+  @IsInt() @Min(0) @Max(65535) PORT = DEFAULT_PORT;
+  @IsString() HOST = '127.0.0.1';
+  @IsString() @MinLength(16) JWT_SECRET = DEV_JWT_SECRET;
+  /** An order not CONFIRMED/REJECTED/PAID this long after intake is cancelled (TIMEOUT). */
+  @IsInt() @Min(100) ORDER_DEADLINE_MS = DEFAULT_ORDER_DEADLINE_MS;
+  @IsInt() @Min(10) ORDER_SWEEP_INTERVAL_MS = DEFAULT_SWEEP_INTERVAL_MS;
+  @IsInt() @Min(1024) BODY_LIMIT_BYTES = DEFAULT_BODY_LIMIT_BYTES;
+}
+
+export const orderServiceConfig = registerAs('orderService', () => {
+  const env = validateEnv(OrderServiceEnv, process.env);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    jwtSecret: env.JWT_SECRET,
+    orderDeadlineMs: env.ORDER_DEADLINE_MS,
+    sweepIntervalMs: env.ORDER_SWEEP_INTERVAL_MS,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+  };
+});

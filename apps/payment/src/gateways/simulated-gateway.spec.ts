@@ -1,0 +1,29 @@
+import { SimulatedGateway } from './simulated-gateway';
+
+const instant = { requestsPerSecond: 0, concurrency: 0, latencyMedianMs: 0, latencyP99Ms: 0, failureRate: 0 };
+
+describe(SimulatedGateway.name, () => {
+  it('charges an order once however often it is asked', async () => {
+    const sut = new SimulatedGateway('alipay', instant);
+    const [a, b] = await Promise.all([sut.charge('o-1', 100), sut.charge('o-1', 100)]);
+    const c = await sut.charge('o-1', 100);
+    expect(sut.chargeCount).toBe(1);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(a.ok).toBe(true);
+  });
+
+  it('declines at the configured failure rate', async () => {
+    const sut = new SimulatedGateway('wechat', { ...instant, failureRate: 1 });
+    await expect(sut.charge('o-2', 100)).resolves.toMatchObject({ ok: false });
+  });
+
+  it('never runs more charges at once than its concurrency', async () => {
+    const sut = new SimulatedGateway('alipay', { ...instant, concurrency: 3, latencyMedianMs: 20, latencyP99Ms: 20 });
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 9 }, (_, i) => sut.charge(`o-${i}`, 1)));
+    // 9 charges of 20 ms, 3 at a time: at least three rounds.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(58);
+    expect(sut.chargeCount).toBe(9);
+  });
+});

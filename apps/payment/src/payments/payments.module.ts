@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { paymentConfig } from '../config/payment.config';
+import { GatewaysService } from '../gateways/gateways.service';
+import { PaymentsController } from './payments.controller';
+import { PaymentsService } from './payments.service';
+
+@Module({
+  imports: [ConfigModule.forFeature(paymentConfig)],
+  controllers: [PaymentsController],
+  providers: [PaymentsService, GatewaysService],
+  exports: [GatewaysService],
+})
+export class PaymentsModule {}
