@@ -47,10 +47,7 @@ export class GroupMembership {
       group = new GroupMetadata(groupId);
       this.groups.set(groupId, group);
     }
-    const isRejoin = group.members.has(memberId);
-    // A lone member may change its protocols freely; otherwise they must fit the group.
-    const alone = isRejoin && group.members.size === 1;
-    if (!alone && !group.supportsProtocols(request.protocolType, request.protocols)) {
+    if (!group.supportsProtocols(request.protocolType, request.protocols)) {
       return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId);
     }
     return memberId === '' ? this.joinNewMember(group, request) : this.joinKnownMember(group, request);
