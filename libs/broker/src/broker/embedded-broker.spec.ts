@@ -145,7 +145,10 @@ describe(EmbeddedBroker.name, () => {
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'broker-'));
     });
-    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    afterEach(async () => {
+      await broker?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
     it('starts fast on an empty data directory', async () => {
       const started = performance.now();
