@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import { validateEnv } from '@peak/database';
+import { DEFAULT_BODY_LIMIT_BYTES } from '@peak/platform';
 
 export const ORDERS_DATA_SOURCE = 'orders';
 /** Development default shared with auth; set JWT_SECRET in any shared environment. */
@@ -8,8 +9,6 @@ export const DEV_JWT_SECRET = 'peak-dev-secret-change-me';
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_ORDER_DEADLINE_MS = 60_000;
 export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
-/** Largest accepted POST body; an order is ~100 bytes. */
-export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 
 class OrderServiceEnv {
   @IsInt() @Min(0) @Max(65535) PORT = DEFAULT_PORT;

@@ -1,0 +1,27 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
+import { ORDERS_DATA_SOURCE } from '../config/order-service.config';
+import { BrokerHealthIndicator } from './broker.health';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly broker: BrokerHealthIndicator,
+    @InjectDataSource(ORDERS_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.db.pingCheck('database', { connection: this.dataSource }),
+      () => this.broker.check('broker'),
+    ]);
+  }
+}

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import { BuyerTokenClaims, TOKEN_ALGORITHM, UNVERIFIED_BUYER_PREFIX } from '@peak/contracts';
+
+/** Length of the hash kept for unverifiable tokens. */
+const UNVERIFIED_HASH_CHARS = 32;
+
+/**
+ * Who is buying, as far as intake can tell without a database: the subject of a token
+ * whose signature verifies (even if expired: auth rejects it later), otherwise a hash of
+ * the token itself. Intake never rejects a well-formed Bearer token; auth decides.
+ * Pure and thread-safe.
+ */
+export function buyerIdOf(jwt: JwtService, secret: string, token: string): string {
+  try {
+    const claims = jwt.verify<BuyerTokenClaims>(token, { secret, algorithms: [TOKEN_ALGORITHM], ignoreExpiration: true });
+    if (typeof claims.sub === 'string' && claims.sub.length > 0) return claims.sub;
+  } catch {
+    // fall through: unverifiable
+  }
+  return UNVERIFIED_BUYER_PREFIX + createHash('sha256').update(token).digest('hex').slice(0, UNVERIFIED_HASH_CHARS);
+}
+
+/**
+ * The order id of (buyer, Idempotency-Key): a UUID (version 8, name-based) from SHA-256.
+ * The same buyer repeating a key always gets the same order, with no lookup.
+ */
+export function orderIdFor(buyerId: string, idempotencyKey: string): string {
+  const h = createHash('sha256').update(buyerId).update('\n').update(idempotencyKey).digest();
+  h[6] = (h[6] & 0x0f) | 0x80;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

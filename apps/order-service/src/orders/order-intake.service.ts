@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import { Topics } from '@peak/contracts';
+import { EventPublisher } from '@peak/messaging';
+import { orderServiceConfig } from '../config/order-service.config';
+import { OrdersMetrics } from '../metrics/orders.metrics';
+import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
+import { buyerIdOf, orderIdFor } from './buyer-identity';
+
+/**
+ * Intake: turns a valid request into an OrderCreated event and waits for the broker's
+ * acks=-1. No database round trip: the order id comes from (buyer, Idempotency-Key), the
+ * event is the record, and the aggregator stores the row (batched) from it. Repeats of a
+ * key produce the same id; every consumer keeps the first event of an order.
+ */
+@Injectable()
+export class OrderIntakeService {
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly jwt: JwtService,
+    private readonly metrics: OrdersMetrics,
+    @Inject(orderServiceConfig.KEY) private readonly config: ConfigType<typeof orderServiceConfig>,
+  ) {}
+
+  async accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
+    const started = performance.now();
+    const buyerId = buyerIdOf(this.jwt, this.config.jwtSecret, token);
+    const orderId = orderIdFor(buyerId, idempotencyKey);
+    try {
+      await this.publisher.publish(Topics.OrderCreated, orderId, {
+        order: {
+          orderId,
+          buyerId,
+          courseId: body.courseId,
+          paymentMethod: body.paymentMethod,
+          idempotencyKey,
+          createdAtMs: Date.now(),
+          expectedPriceCents: body.expectedPriceCents ?? 0,
+        },
+        token,
+      });
+    } catch (err) {
+      this.metrics.intakeFailed();
+      throw err;
+    }
+    this.metrics.intakeAccepted((performance.now() - started) / 1000);
+    return { orderId, status: 'PENDING' };
+  }
+}

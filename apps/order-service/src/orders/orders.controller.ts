@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, ServiceUnavailableException } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { BearerToken, IdempotencyKey } from '../http/request-headers.decorators';
+import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
+import { OrderIntakeService } from './order-intake.service';
+import { OrderViewDto, OrdersQueryService } from './orders-query.service';
+
+@ApiTags('orders')
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly intake: OrderIntakeService,
+    private readonly query: OrdersQueryService,
+  ) {}
+
+  /** Accepts an order: answered once the OrderCreated event is durable at the broker. */
+  @Post()
+  @HttpCode(202)
+  @ApiBearerAuth()
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Same key from the same buyer → same order' })
+  @ApiAcceptedResponse({ type: OrderAcceptedDto })
+  @ApiBadRequestResponse({ description: 'invalid body or headers; `fields` names each bad field' })
+  @ApiUnauthorizedResponse({ description: 'no Bearer token' })
+  @ApiPayloadTooLargeResponse({ description: 'body over the limit' })
+  async create(
+    @BearerToken() token: string,
+    @IdempotencyKey() idempotencyKey: string,
+    @Body() body: CreateOrderDto,
+  ): Promise<OrderAcceptedDto> {
+    try {
+      return await this.intake.accept(token, idempotencyKey, body);
+    } catch {
+      throw new ServiceUnavailableException('the order could not be recorded; retry with the same Idempotency-Key');
+    }
+  }
+
+  /** The order's status, reason when rejected, and when each step happened. 404 until the aggregator has stored it. */
+  @Get(':orderId')
+  @ApiOkResponse({ type: OrderViewDto })
+  @ApiNotFoundResponse()
+  async get(@Param('orderId', new ParseUUIDPipe()) orderId: string): Promise<OrderViewDto> {
+    const order = await this.query.find(orderId);
+    if (!order) throw new NotFoundException(`order ${orderId} not found`);
+    return order;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './configure-http-app';
+export * from './validation.pipe';
+export * from './fastify-adapter';
+export * from './run-app';
