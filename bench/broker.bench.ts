@@ -8,7 +8,10 @@
  * process). The raw file-append ceiling of the same bytes is measured in the same run.
  */
 import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileForBench } from './lib/compile';
 import { consumeAll, e2eLatency, openBroker, produceBatched, produceDurable, produceSingles, rawAppend, startupMs } from './lib/broker-scenarios';
 import { Figure, measure, printJson, printTable, wantsJson } from './lib/report';
 
@@ -16,9 +19,12 @@ const quick = process.argv.includes('--quick');
 const RUNS = quick ? 1 : 3;
 const BATCHED = quick ? 300_000 : 2_000_000;
 
+/** Runs the backlog child as compiled JavaScript, so its RSS is the broker's and not the TS loader's. */
 function backlogRss(messages: number): Promise<number> {
+  const outDir = compileForBench(mkdtempSync(join(process.cwd(), '.bench-build-')));
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'lib', 'backlog.child.ts'), [String(messages)], { execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = fork(join(outDir, 'bench', 'lib', 'backlog.child.js'), [String(messages)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    child.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
     child.on('message', (m: { peakRssMB: number }) => resolve(m.peakRssMB));
     child.on('exit', (code) => code !== 0 && reject(new Error(`backlog child exited ${code}`)));
   });

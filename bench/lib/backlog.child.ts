@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   const b = await openBroker(4);
   await produceBatched(b.kafka, 'backlog', total, 1000, 1);
-  await consumeAll(b.kafka, 'backlog', total, 'batch');
+  await consumeAll(b.kafka, 'backlog', total, 'batch', {});
   await b.close();
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());

@@ -91,8 +91,8 @@ export async function produceDurable(kafka: Kafka, topic: string, producers: num
 }
 
 /** Consumes `total` messages from the beginning with a fresh group; returns messages/s. */
-export async function consumeAll(kafka: Kafka, topic: string, total: number, mode: 'batch' | 'message'): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-${mode}-${Math.random().toString(36).slice(2)}`, maxBytes: 16 << 20, maxBytesPerPartition: 4 << 20 });
+export async function consumeAll(kafka: Kafka, topic: string, total: number, mode: 'batch' | 'message', fetchSizes: { maxBytes?: number; maxBytesPerPartition?: number } = { maxBytes: 16 << 20, maxBytesPerPartition: 4 << 20 }): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-${mode}-${Math.random().toString(36).slice(2)}`, ...fetchSizes });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -164,21 +164,24 @@ export async function e2eLatency(kafka: Kafka, topic: string, count: number): Pr
 export function rawAppend(total: number, batchSize: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'bench-raw-'));
   const batch = encodeRecordBatch(messages(batchSize));
-  const chunk = Buffer.alloc(64 * 1024);
-  const perChunk = Math.max(1, Math.floor(chunk.length / batch.length));
-  for (let i = 0; i < perChunk; i++) batch.copy(chunk, i * batch.length);
-  const chunkBytes = perChunk * batch.length;
+  const bytesPerMessage = batch.length / batchSize;
+  const totalBytes = Math.ceil(total * bytesPerMessage);
+  const region = Buffer.concat(Array.from({ length: 16 }, () => batch));
+  const CHUNK = 64 * 1024;
   const fd = openSync(join(dir, 'raw.log'), 'w');
   const started = performance.now();
   let written = 0;
-  while (written < total) {
-    writeSync(fd, chunk, 0, chunkBytes);
-    written += perChunk * batchSize;
+  let pos = 0;
+  while (written < totalBytes) {
+    if (pos + CHUNK > region.length) pos = 0;
+    writeSync(fd, region, pos, CHUNK);
+    pos += CHUNK;
+    written += CHUNK;
   }
   const seconds = (performance.now() - started) / 1000;
   closeSync(fd);
   rmSync(dir, { recursive: true, force: true });
-  return written / seconds;
+  return written / bytesPerMessage / seconds;
 }
 
 export async function startupMs(): Promise<number> {
