@@ -31,7 +31,7 @@ runKafkaContract({
     let broker = await EmbeddedBroker.start({ dataDir, autoCreateTopics: true, numPartitions: 1 });
     const kafka = new Kafka({ clientId: 'contract', broker: forwardingBroker(() => broker), logLevel: 1 });
     return {
-      kafka: kafka as unknown as KafkaLike,
+      kafka: kafka satisfies KafkaLike, // type-checks @peak/kafka against kafkajs's own types
       async restartBroker() {
         await broker.close();
         broker = await EmbeddedBroker.start({ dataDir, autoCreateTopics: true, numPartitions: 1 });

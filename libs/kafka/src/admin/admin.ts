@@ -1,7 +1,7 @@
 import { EARLIEST_TIMESTAMP, ErrorCode, LATEST_TIMESTAMP } from '@peak/protocol';
 import { BrokerClient } from '../cluster/broker-client';
 import { Cluster } from '../cluster/cluster';
-import { createErrorFromCode, KafkaJSDeleteGroupsError, KafkaJSNonRetriableError } from '../errors';
+import { createErrorFromCode, KafkaJSDeleteGroupsError, KafkaJSNonRetriableError, KafkaJSNotImplemented } from '../errors';
 import { AdminEventNames, AdminEvents, InstrumentationEmitter, InstrumentationEvent } from '../instrumentation';
 import type { Logger } from '../logger/logger';
 import { createRetry, Retrier } from '../retry';
@@ -215,6 +215,41 @@ export class Admin {
     return { brokers: this.cluster.brokers(), controller: this.cluster.controllerId, clusterId: this.cluster.clusterId };
   }
 
+  // ---- kafkajs Admin methods the in-process broker has no API for (BrokerApi lacks them) ----
+
+  /** Not supported: BrokerApi has no DescribeConfigs. Rejects with KafkaJSNotImplemented. */
+  describeConfigs(..._args: unknown[]): Promise<never> {
+    return notImplemented('describeConfigs');
+  }
+
+  alterConfigs(..._args: unknown[]): Promise<never> {
+    return notImplemented('alterConfigs');
+  }
+
+  describeAcls(..._args: unknown[]): Promise<never> {
+    return notImplemented('describeAcls');
+  }
+
+  deleteAcls(..._args: unknown[]): Promise<never> {
+    return notImplemented('deleteAcls');
+  }
+
+  createAcls(..._args: unknown[]): Promise<never> {
+    return notImplemented('createAcls');
+  }
+
+  deleteTopicRecords(..._args: unknown[]): Promise<never> {
+    return notImplemented('deleteTopicRecords');
+  }
+
+  alterPartitionReassignments(..._args: unknown[]): Promise<never> {
+    return notImplemented('alterPartitionReassignments');
+  }
+
+  listPartitionReassignments(..._args: unknown[]): Promise<never> {
+    return notImplemented('listPartitionReassignments');
+  }
+
   private async partitionsOf(topic: string): Promise<number[]> {
     const metadata = await this.retrier(() => this.cluster.metadata([topic]));
     const t = metadata.topicMetadata.find((m) => m.topic === topic);
@@ -236,4 +271,8 @@ export class Admin {
     }
     return out;
   }
+}
+
+function notImplemented(method: string): Promise<never> {
+  return Promise.reject(new KafkaJSNotImplemented(`Admin.${method} is not supported by the in-process broker`));
 }
