@@ -1,6 +1,6 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { ApiRegistry, createDefaultApiRegistry } from '../apis/api-registry';
-import { WireConnection } from './wire-connection';
+import { WireConnection, WireServerStats } from './wire-connection';
 import {
   DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
   DEFAULT_MAX_REQUEST_BYTES,
@@ -31,6 +31,7 @@ export class KafkaWireServer {
   private readonly connections = new Set<WireConnection>();
   private readonly logger: WireServerLogger;
   private bound: WireAddress | null = null;
+  private readonly counters: WireServerStats = { framesReceived: 0, requestsHandled: 0, connectionsRejected: 0 };
 
   constructor(private readonly options: KafkaWireServerOptions) {
     this.registry = createDefaultApiRegistry();
@@ -59,6 +60,11 @@ export class KafkaWireServer {
   /** Open client connections. */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** A snapshot of the traffic counters. */
+  get stats(): WireServerStats {
+    return { ...this.counters };
   }
 
   /** Every API key with the version range ApiVersions advertises. */
@@ -109,6 +115,7 @@ export class KafkaWireServer {
       maxRequestBytes: this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       maxInFlight: this.options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
       logger: this.logger,
+      stats: this.counters,
     });
     this.connections.add(connection);
     socket.on('close', () => this.connections.delete(connection));

@@ -16,6 +16,17 @@ export interface WireConnectionConfig {
   maxRequestBytes: number;
   maxInFlight: number;
   logger: WireServerLogger;
+  stats: WireServerStats;
+}
+
+/** Counters shared by a server's connections (monotonic; read them, never reset). */
+export interface WireServerStats {
+  /** Frames taken off the wire and looked at. */
+  framesReceived: number;
+  /** Requests decoded and handed to the broker. */
+  requestsHandled: number;
+  /** Connections closed because of what a client sent or a broker failure. */
+  connectionsRejected: number;
 }
 
 function describe(error: unknown): string {
@@ -83,6 +94,7 @@ export class WireConnection {
   }
 
   private dispatch(frame: Buffer): void {
+    this.config.stats.framesReceived++;
     const slot = this.queue.take();
     const { apiKey, apiVersion, correlationId } = peekHeader(frame);
     const api = this.config.registry.get(apiKey);
@@ -108,6 +120,7 @@ export class WireConnection {
         signal: this.abort.signal,
       };
       pending = api.process(reader, apiVersion, context);
+      this.config.stats.requestsHandled++;
     } catch (error) {
       this.stopAfter(slot, `bad ${api.name} v${apiVersion} request: ${describe(error)}`);
       return;
@@ -146,6 +159,7 @@ export class WireConnection {
           for (const chunk of outcome.chunks) this.socket.write(chunk);
         } else if (outcome.kind === 'close') {
           this.config.logger.warn(`closing connection ${this.clientHost}: ${outcome.reason}`);
+          this.config.stats.connectionsRejected++;
           this.socket.uncork();
           this.shutdown();
           this.socket.end();
