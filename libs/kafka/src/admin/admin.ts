@@ -176,14 +176,18 @@ export class Admin {
     for (const t of response.topics) for (const p of t.partitions) if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode);
   }
 
-  /** Resets a group's offsets on a topic to the earliest or latest offsets. */
+  /**
+   * Resets a group's offsets on a topic as kafkajs does: commits the special offset -2
+   * (earliest) or -1 (latest), which the group's consumers treat as "no committed offset"
+   * and replace with their default (fromBeginning) position.
+   */
   async resetOffsets(options: { groupId: string; topic: string; earliest?: boolean }): Promise<void> {
     const { groupId, topic, earliest = false } = options;
     if (!groupId) throw new KafkaJSNonRetriableError(`Invalid groupId ${groupId}`);
     if (!topic) throw new KafkaJSNonRetriableError(`Invalid topic ${topic}`);
     const partitions = await this.partitionsOf(topic);
-    const offsets = await this.listOffsets(topic, partitions, earliest ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP);
-    await this.setOffsets({ groupId, topic, partitions: partitions.map((partition) => ({ partition, offset: offsets.get(partition) ?? '0' })) });
+    const offset = String(this.cluster.defaultOffset({ fromBeginning: earliest }));
+    await this.setOffsets({ groupId, topic, partitions: partitions.map((partition) => ({ partition, offset })) });
   }
 
   async describeGroups(groupIds: string[]): Promise<GroupDescriptions> {
