@@ -73,8 +73,11 @@ export class SeatReservationsService {
 
   private async confirmMany(orderIds: string[]): Promise<Array<ItemResult<boolean>>> {
     const rows: Array<{ order_id: string }> = await this.db.query(
-      `UPDATE catalog.seat_reservations SET status = 'SOLD', settled_at = coalesce(settled_at, now())
-        WHERE order_id = ANY($1::uuid[]) AND status IN ('HELD', 'SOLD') RETURNING order_id`,
+      `WITH sold AS (
+         UPDATE catalog.seat_reservations SET status = 'SOLD', settled_at = coalesce(settled_at, now())
+          WHERE order_id = ANY($1::uuid[]) AND status IN ('HELD', 'SOLD') RETURNING order_id
+       )
+       SELECT order_id FROM sold`,
       [orderIds],
     );
     const done = new Set(rows.map((r) => r.order_id));

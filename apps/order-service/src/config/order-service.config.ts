@@ -11,13 +11,13 @@ export const DEFAULT_ORDER_DEADLINE_MS = 60_000;
 export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
 
 class OrderServiceEnv {
-  @IsInt() @Min(0) @Max(65535) PORT = DEFAULT_PORT;
-  @IsString() HOST = '127.0.0.1';
-  @IsString() @MinLength(16) JWT_SECRET = DEV_JWT_SECRET;
+  @IsInt() @Min(0) @Max(65535) PORT: number = DEFAULT_PORT;
+  @IsString() HOST: string = '127.0.0.1';
+  @IsString() @MinLength(16) JWT_SECRET: string = DEV_JWT_SECRET;
   /** An order not CONFIRMED/REJECTED/PAID this long after intake is cancelled (TIMEOUT). */
-  @IsInt() @Min(100) ORDER_DEADLINE_MS = DEFAULT_ORDER_DEADLINE_MS;
-  @IsInt() @Min(10) ORDER_SWEEP_INTERVAL_MS = DEFAULT_SWEEP_INTERVAL_MS;
-  @IsInt() @Min(1024) BODY_LIMIT_BYTES = DEFAULT_BODY_LIMIT_BYTES;
+  @IsInt() @Min(100) ORDER_DEADLINE_MS: number = DEFAULT_ORDER_DEADLINE_MS;
+  @IsInt() @Min(10) ORDER_SWEEP_INTERVAL_MS: number = DEFAULT_SWEEP_INTERVAL_MS;
+  @IsInt() @Min(1024) BODY_LIMIT_BYTES: number = DEFAULT_BODY_LIMIT_BYTES;
 }
 
 export const orderServiceConfig = registerAs('orderService', () => {

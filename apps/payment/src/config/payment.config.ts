@@ -19,16 +19,16 @@ export interface GatewayProfile {
 }
 
 class PaymentEnv {
-  @IsInt() @Min(0) PAYMENT_ALIPAY_RPS = 2_000;
-  @IsInt() @Min(0) PAYMENT_ALIPAY_CONCURRENCY = 200;
-  @IsNumber() @Min(0) PAYMENT_ALIPAY_LATENCY_MEDIAN_MS = 15;
-  @IsNumber() @Min(0) PAYMENT_ALIPAY_LATENCY_P99_MS = 80;
-  @IsNumber() @Min(0) @Max(1) PAYMENT_ALIPAY_FAILURE_RATE = 0;
-  @IsInt() @Min(0) PAYMENT_WECHAT_RPS = 1_500;
-  @IsInt() @Min(0) PAYMENT_WECHAT_CONCURRENCY = 150;
-  @IsNumber() @Min(0) PAYMENT_WECHAT_LATENCY_MEDIAN_MS = 20;
-  @IsNumber() @Min(0) PAYMENT_WECHAT_LATENCY_P99_MS = 120;
-  @IsNumber() @Min(0) @Max(1) PAYMENT_WECHAT_FAILURE_RATE = 0;
+  @IsInt() @Min(0) PAYMENT_ALIPAY_RPS: number = 2_000;
+  @IsInt() @Min(0) PAYMENT_ALIPAY_CONCURRENCY: number = 200;
+  @IsNumber() @Min(0) PAYMENT_ALIPAY_LATENCY_MEDIAN_MS: number = 15;
+  @IsNumber() @Min(0) PAYMENT_ALIPAY_LATENCY_P99_MS: number = 80;
+  @IsNumber() @Min(0) @Max(1) PAYMENT_ALIPAY_FAILURE_RATE: number = 0;
+  @IsInt() @Min(0) PAYMENT_WECHAT_RPS: number = 1_500;
+  @IsInt() @Min(0) PAYMENT_WECHAT_CONCURRENCY: number = 150;
+  @IsNumber() @Min(0) PAYMENT_WECHAT_LATENCY_MEDIAN_MS: number = 20;
+  @IsNumber() @Min(0) PAYMENT_WECHAT_LATENCY_P99_MS: number = 120;
+  @IsNumber() @Min(0) @Max(1) PAYMENT_WECHAT_FAILURE_RATE: number = 0;
 }
 
 export const paymentConfig = registerAs('payment', (): Record<PaymentMethod, GatewayProfile> => {

