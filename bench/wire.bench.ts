@@ -1,0 +1,136 @@
+/**
+ * npm run bench:wire [-- --json] [--quick]
+ *
+ * The real kafkajs 2.2.4 package over TCP against our broker (in its own process, disk
+ * storage): batched produce (batches of 100 x 100 B, acks=1), consume (eachBatch),
+ * durable produce (acks=-1), and the share of CPU time the broker used, to show which side
+ * is the bottleneck.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Figure, median, printJson, printTable, wantsJson } from './lib/report';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 1 : 3;
+const TOTAL = quick ? 100_000 : 500_000;
+const BATCH = 100;
+const IN_FLIGHT = 16;
+const PARTITIONS = 4;
+const VALUE = Buffer.alloc(100, 'x');
+
+interface Broker {
+  child: ChildProcess;
+  port: number;
+}
+
+function startBroker(args: string[] = []): Promise<Broker> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'lib', 'wire-broker.child.ts'), args, { execArgv: ['-r', '@swc-node/register'] });
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`broker child exited ${code}`)));
+  });
+}
+
+function ask<T>(child: ChildProcess, cmd: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (m: T) => resolve(m));
+    child.send({ cmd });
+  });
+}
+
+function stopBroker(broker: Broker): Promise<void> {
+  return new Promise((resolve) => {
+    broker.child.once('exit', () => resolve());
+    broker.child.send({ cmd: 'stop' });
+  });
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+async function produce(kafka: Kafka, topic: string, acks: -1 | 1, total: number): Promise<number> {
+  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  // One request carries one batch of BATCH messages for each of the PARTITIONS partitions.
+  const messages = Array.from({ length: BATCH * PARTITIONS }, (_, i) => ({ value: VALUE, partition: i % PARTITIONS }));
+  let sent = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (sent < total) {
+        sent += messages.length;
+        await producer.send({ topic, acks, messages });
+      }
+    }),
+  );
+  const rate = sent / ((performance.now() - started) / 1000);
+  await producer.disconnect();
+  return rate;
+}
+
+async function consume(kafka: Kafka, topic: string, total: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-${Date.now()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let started = 0;
+  const rate = await new Promise<number>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (started === 0) started = performance.now();
+        seen += batch.messages.length;
+        if (seen >= total) resolve(seen / ((performance.now() - started) / 1000));
+      },
+    });
+  });
+  await consumer.disconnect();
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const produceRuns: number[] = [];
+  const consumeRuns: number[] = [];
+  const durableRuns: number[] = [];
+  const shareRuns: number[] = [];
+  const ceilingRuns: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const nullBroker = await startBroker(['--null']);
+    const nullKafka = new Kafka({ clientId: 'bench-wire-null', brokers: [`127.0.0.1:${nullBroker.port}`], logLevel: logLevel.NOTHING });
+    ceilingRuns.push(await produce(nullKafka, 'null', 1, TOTAL));
+    await stopBroker(nullBroker);
+
+    const broker = await startBroker();
+    const kafka = new Kafka({ clientId: 'bench-wire', brokers: [`127.0.0.1:${broker.port}`], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'wire', numPartitions: 4 }, { topic: 'wire-durable', numPartitions: 4 }] });
+    await admin.disconnect();
+    const clientStart = cpuMs();
+    const brokerStart = (await ask<{ cpuMs: number }>(broker.child, 'cpu')).cpuMs;
+    produceRuns.push(await produce(kafka, 'wire', 1, TOTAL));
+    consumeRuns.push(await consume(kafka, 'wire', TOTAL));
+    durableRuns.push(await produce(kafka, 'wire-durable', -1, TOTAL));
+    const brokerCpu = (await ask<{ cpuMs: number }>(broker.child, 'cpu')).cpuMs - brokerStart;
+    const clientCpu = cpuMs() - clientStart;
+    shareRuns.push(brokerCpu / (brokerCpu + clientCpu));
+    await stopBroker(broker);
+  }
+  const fig = (name: string, runs: number[], unit: string, note: string): Figure => ({ name, runs, unit, value: median(runs), note });
+  const figures = [
+    fig('kafkajsProduceMsgsPerSec', produceRuns, 'msg/s', `a batch of ${BATCH} x 100 B per partition per send (4 partitions), acks=1, ${IN_FLIGHT} in flight`),
+    fig('kafkajsConsumeMsgsPerSec', consumeRuns, 'msg/s', 'eachBatch, fromBeginning'),
+    fig('kafkajsDurableProduceMsgsPerSec', durableRuns, 'msg/s', `acks=-1, same sends`),
+    fig('kafkajsCeilingProduceMsgsPerSec', ceilingRuns, 'msg/s', 'same sends against a null broker that stores nothing: kafkajs alone'),
+    fig('brokerCpuShare', shareRuns, 'ratio', 'broker CPU time / (broker + kafkajs) over the three phases'),
+  ];
+  printTable('kafkajs 2.2.4 over TCP against the embedded broker (separate process, disk storage)', figures);
+  if (wantsJson()) printJson(figures, { quick, node: process.version, produceVsCeiling: Number((median(produceRuns) / median(ceilingRuns)).toFixed(3)) });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
