@@ -1,0 +1,285 @@
+/**
+ * The stock NestJS Kafka transport (@nestjs/microservices 12, Transport.KAFKA, kafkajs 2.2.4)
+ * against our broker over TCP: EmbeddedBroker behind KafkaWireServer on an ephemeral port.
+ * No custom strategy, no customClass, no patches: only options a Nest user sets anyway
+ * (brokers, groupId, short group timeouts so rebalances are quick in a test).
+ */
+import { INestMicroservice, Type } from '@nestjs/common';
+import { ClientKafka, ClientsModule, KafkaOptions, MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { Test, TestingModule } from '@nestjs/testing';
+import { lastValueFrom, timeout } from 'rxjs';
+import { startWireHarness, WireHarness } from '../../libs/wire/test/support/wire-harness';
+import {
+  Delivery,
+  FailingRpcController,
+  FanOutController,
+  FlakyEventsController,
+  MathController,
+  OrderEventsController,
+  RECORDER,
+  Recorder,
+  TOPICS,
+} from './nest-kafka.fixtures';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Kafka, AssignerProtocol, logLevel } = require('kafkajs');
+
+/** Group settings short enough that joins and rebalances take well under a second here. */
+const FAST_GROUP = { sessionTimeout: 3_000, heartbeatInterval: 200, rebalanceTimeout: 3_000, maxWaitTimeInMs: 100 };
+const WAIT_MS = 20_000;
+const REPLY_TIMEOUT_MS = 15_000;
+
+interface RecordMetadataLike {
+  topicName: string;
+  partition: number;
+  errorCode: number;
+  baseOffset: string;
+}
+
+interface GroupMemberLike {
+  memberId: string;
+  memberAssignment: Buffer;
+}
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', () => {
+  let harness: WireHarness;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let admin: any;
+  /** Everything a test started, closed in reverse order after it (also when it fails). */
+  let closers: Array<() => Promise<unknown>> = [];
+
+  const clientConfig = () => ({ brokers: [harness.bootstrap], clientId: 'nest-e2e', logLevel: logLevel.NOTHING });
+
+  async function startMicroservice(controllers: Type[], groupId: string, recorder: Recorder): Promise<INestMicroservice> {
+    const moduleRef = await Test.createTestingModule({ controllers, providers: [{ provide: RECORDER, useValue: recorder }] }).compile();
+    const options: KafkaOptions = {
+      transport: Transport.KAFKA,
+      options: { client: clientConfig(), consumer: { groupId, ...FAST_GROUP }, subscribe: { fromBeginning: true } },
+    };
+    const app = moduleRef.createNestMicroservice<MicroserviceOptions>({ ...options, logger: false });
+    closers.push(() => app.close());
+    await app.listen();
+    return app;
+  }
+
+  /** A separate Nest application (the "caller") holding a ClientKafka registered with ClientsModule. */
+  async function startCaller(groupId: string, extra: Partial<KafkaOptions['options']> = {}): Promise<ClientKafka> {
+    const moduleRef: TestingModule = await Test.createTestingModule({
+      imports: [
+        ClientsModule.register([
+          {
+            name: 'KAFKA_CALLER',
+            transport: Transport.KAFKA,
+            options: { client: clientConfig(), consumer: { groupId, ...FAST_GROUP }, ...extra },
+          },
+        ]),
+      ],
+    })
+      .setLogger(false as never)
+      .compile();
+    await moduleRef.init();
+    closers.push(() => moduleRef.close());
+    return moduleRef.get<ClientKafka>('KAFKA_CALLER');
+  }
+
+  async function committedTotal(groupId: string, topic: string): Promise<number> {
+    const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return offsets[0].partitions.reduce((sum: number, p: { offset: string }) => sum + Math.max(0, Number(p.offset)), 0);
+  }
+
+  /** The partitions of `topic` assigned to each member of `groupId`, decoded from DescribeGroups. */
+  async function assignments(groupId: string, topic: string): Promise<{ state: string; partitions: number[][] }> {
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups[0];
+    return {
+      state: group.state,
+      partitions: group.members.map((m: GroupMemberLike) => {
+        const decoded = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+        return decoded ? [...(decoded.assignment[topic] ?? [])].sort() : [];
+      }),
+    };
+  }
+
+  beforeAll(async () => {
+    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+    harness = await startWireHarness({ numPartitions: 1 });
+    admin = new Kafka(clientConfig()).admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: TOPICS.orderPlaced, numPartitions: 3 },
+        { topic: TOPICS.sum, numPartitions: 3 },
+        { topic: `${TOPICS.sum}.reply`, numPartitions: 3 },
+        { topic: TOPICS.fanOut, numPartitions: 4 },
+        { topic: TOPICS.flaky, numPartitions: 1 },
+        { topic: TOPICS.rpcFailures, numPartitions: 1 },
+        { topic: `${TOPICS.rpcFailures}.reply`, numPartitions: 1 },
+        { topic: TOPICS.rpcRetriable, numPartitions: 1 },
+        { topic: `${TOPICS.rpcRetriable}.reply`, numPartitions: 1 },
+      ],
+    });
+  });
+
+  afterEach(async () => {
+    const pending = closers.reverse();
+    closers = [];
+    for (const close of pending) await close();
+  });
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await harness?.stop();
+  });
+
+  it('@EventPattern receives ClientKafka.emit events with payload, key and headers intact, in order per key', async () => {
+    const recorder = new Recorder();
+    await startMicroservice([OrderEventsController], 'nest-orders', recorder);
+    const client = await startCaller('nest-orders-caller', { producerOnlyMode: true });
+    await client.connect();
+
+    const sent = Array.from({ length: 30 }, (_, i) => ({
+      key: `customer-${i % 5}`,
+      value: { id: `order-${i}`, amount: i + 0.5 },
+      headers: { 'x-trace-id': `trace-${i}`, 'x-source': 'e2e' },
+    }));
+    const metadata = new Map<string, RecordMetadataLike>();
+    for (const event of sent) {
+      // Nest's KafkaRequestSerializer encodes value and key in place, so emit a copy.
+      const copy = { key: event.key, value: { ...event.value }, headers: { ...event.headers } };
+      const [meta] = (await lastValueFrom(client.emit(TOPICS.orderPlaced, copy))) as RecordMetadataLike[];
+      metadata.set(event.value.id, meta);
+    }
+
+    await waitUntil(() => recorder.deliveries.length >= sent.length, `${sent.length} events`);
+    expect(recorder.deliveries).toHaveLength(sent.length);
+    const byId = new Map<string, Delivery>(recorder.deliveries.map((d) => [(d.data as { id: string }).id, d]));
+    for (const event of sent) {
+      const delivery = byId.get(event.value.id)!;
+      const meta = metadata.get(event.value.id)!;
+      expect(delivery).toMatchObject({ topic: TOPICS.orderPlaced, key: event.key, data: event.value });
+      expect(delivery.headers).toMatchObject(event.headers);
+      // The produce response's partition and base offset are where the consumer found it.
+      expect(meta).toMatchObject({ topicName: TOPICS.orderPlaced, errorCode: 0 });
+      expect(delivery.partition).toBe(meta.partition);
+      expect(delivery.offset).toBe(meta.baseOffset);
+    }
+    for (let k = 0; k < 5; k++) {
+      const forKey = recorder.deliveries.filter((d) => d.key === `customer-${k}`);
+      expect(new Set(forKey.map((d) => d.partition)).size).toBe(1);
+      expect(forKey.map((d) => (d.data as { id: string }).id)).toEqual(sent.filter((e) => e.key === `customer-${k}`).map((e) => e.value.id));
+    }
+    // Five keys over three partitions: the default partitioner spread them over more than one.
+    expect(new Set(recorder.deliveries.map((d) => d.partition)).size).toBeGreaterThan(1);
+  });
+
+  it('@MessagePattern answers ClientKafka.send through the reply topic and the reply partition assigner', async () => {
+    const recorder = new Recorder();
+    await startMicroservice([MathController], 'nest-math', recorder);
+    const client = await startCaller('nest-math-caller');
+    client.subscribeToResponseOf(TOPICS.sum);
+    await client.connect();
+
+    // ClientKafka's own assigner (AssignerProtocol metadata + cluster.findTopicPartitionMetadata)
+    // gave its single member every reply partition; replies are addressed to the lowest one.
+    expect(client.getConsumerAssignments()).toEqual({ [`${TOPICS.sum}.reply`]: 0 });
+    const group = await assignments('nest-math-caller-client', `${TOPICS.sum}.reply`);
+    expect(group).toEqual({ state: 'Stable', partitions: [[0, 1, 2]] });
+
+    const one = await lastValueFrom(client.send(TOPICS.sum, { id: 'r0', values: [1, 2, 3] }).pipe(timeout(REPLY_TIMEOUT_MS)));
+    expect(one).toEqual({ id: 'r0', total: 6 });
+
+    // Concurrent requests are matched to their replies by correlation id.
+    const requests = Array.from({ length: 25 }, (_, i) => ({ id: `r${i + 1}`, values: [i, i * 2, 7] }));
+    const replies = await Promise.all(requests.map((r) => lastValueFrom(client.send(TOPICS.sum, r).pipe(timeout(REPLY_TIMEOUT_MS)))));
+    expect(replies).toEqual(requests.map((r) => ({ id: r.id, total: r.values.reduce((a, b) => a + b, 0) })));
+
+    // Each request reached the handler once, carrying the reply address ClientKafka put on it.
+    expect(recorder.ids().sort()).toEqual(['r0', ...requests.map((r) => r.id)].sort());
+    for (const d of recorder.deliveries) {
+      expect(d.headers).toMatchObject({ kafka_replyTopic: `${TOPICS.sum}.reply`, kafka_replyPartition: '0' });
+      expect(typeof d.headers.kafka_correlationId).toBe('string');
+    }
+  });
+
+  it('two instances in one group split the partitions (each event handled once); another group gets every event', async () => {
+    const shared = [new Recorder(), new Recorder()];
+    const other = new Recorder();
+    await startMicroservice([FanOutController], 'nest-fanout', shared[0]);
+    await startMicroservice([FanOutController], 'nest-fanout', shared[1]);
+    await startMicroservice([FanOutController], 'nest-fanout-audit', other);
+
+    // ServerKafka appends "-server" to the group id. Wait for the two members' settled split.
+    await waitUntil(async () => {
+      const { state, partitions } = await assignments('nest-fanout-server', TOPICS.fanOut);
+      return state === 'Stable' && partitions.length === 2 && partitions.every((p) => p.length === 2);
+    }, 'two members with two partitions each');
+    const { partitions } = await assignments('nest-fanout-server', TOPICS.fanOut);
+    expect(partitions.flat().sort()).toEqual([0, 1, 2, 3]);
+
+    const client = await startCaller('nest-fanout-caller', { producerOnlyMode: true });
+    const ids = Array.from({ length: 40 }, (_, i) => `event-${i}`);
+    for (const id of ids) await lastValueFrom(client.emit(TOPICS.fanOut, { key: id, value: { id } }));
+
+    // Done when both groups have committed past every event; only then count deliveries.
+    await waitUntil(async () => (await committedTotal('nest-fanout-server', TOPICS.fanOut)) === ids.length, 'shared group commits');
+    await waitUntil(async () => (await committedTotal('nest-fanout-audit-server', TOPICS.fanOut)) === ids.length, 'audit group commits');
+
+    const sharedIds = [...shared[0].ids(), ...shared[1].ids()];
+    expect(sharedIds.sort()).toEqual([...ids].sort());
+    expect(shared[0].deliveries.length).toBeGreaterThan(0);
+    expect(shared[1].deliveries.length).toBeGreaterThan(0);
+    const partitionsOf = (r: Recorder) => new Set(r.deliveries.map((d) => d.partition));
+    const overlap = [...partitionsOf(shared[0])].filter((p) => partitionsOf(shared[1]).has(p));
+    expect(overlap).toEqual([]);
+    expect(other.ids().sort()).toEqual([...ids].sort());
+  });
+
+  describe('handlers that throw (Nest and kafkajs behaviour, observed through our broker)', () => {
+    it('@EventPattern: the failed event is redelivered until the handler succeeds; the partition does not move past it', async () => {
+      const recorder = new Recorder();
+      recorder.failuresLeft.set('poison', 2);
+      await startMicroservice([FlakyEventsController], 'nest-flaky', recorder);
+      const client = await startCaller('nest-flaky-caller', { producerOnlyMode: true });
+      for (const id of ['before', 'poison', 'after']) await lastValueFrom(client.emit(TOPICS.flaky, { value: { id } }));
+
+      await waitUntil(async () => (await committedTotal('nest-flaky-server', TOPICS.flaky)) === 3, 'the group to commit all three events');
+      // ServerKafka lets the handler's error reach kafkajs's eachMessage, which does not resolve
+      // that offset and fetches it again: two failures, then success; "after" waits for it.
+      expect(recorder.ids()).toEqual(['before', 'poison', 'poison', 'poison', 'after']);
+      const poisonOffsets = new Set(recorder.deliveries.filter((d) => (d.data as { id: string }).id === 'poison').map((d) => d.offset));
+      expect([...poisonOffsets]).toEqual(['1']);
+    });
+
+    it('@MessagePattern: RpcException and plain errors become error replies (no redelivery); KafkaRetriableException is redelivered', async () => {
+      const recorder = new Recorder();
+      recorder.failuresLeft.set('retry-me', 1);
+      await startMicroservice([FailingRpcController], 'nest-rpc-failing', recorder);
+      const client = await startCaller('nest-rpc-failing-caller');
+      client.subscribeToResponseOf(TOPICS.rpcFailures);
+      client.subscribeToResponseOf(TOPICS.rpcRetriable);
+      await client.connect();
+
+      const call = <T>(topic: string, data: unknown) => lastValueFrom(client.send<T>(topic, data).pipe(timeout(REPLY_TIMEOUT_MS)));
+      // RpcException: its error object reaches the caller as the observable's error.
+      await expect(call(TOPICS.rpcFailures, { id: 'a', mode: 'rpc' })).rejects.toEqual({ code: 'OUT_OF_STOCK', id: 'a' });
+      // Any other error: the caller gets Nest's generic error, not the message.
+      await expect(call(TOPICS.rpcFailures, { id: 'b', mode: 'plain' })).rejects.toEqual({ status: 'error', message: 'Internal server error' });
+      // The server keeps serving, and neither failed request was delivered again.
+      await expect(call(TOPICS.rpcFailures, { id: 'c', mode: 'ok' })).resolves.toEqual({ id: 'c', ok: true });
+      await waitUntil(async () => (await committedTotal('nest-rpc-failing-server', TOPICS.rpcFailures)) === 3, 'commits of the three requests');
+      expect(recorder.ids()).toEqual(['a', 'b', 'c']);
+
+      // KafkaRetriableException is rethrown to kafkajs: the request is consumed again and answered then.
+      await expect(call(TOPICS.rpcRetriable, { id: 'retry-me' })).resolves.toEqual({ id: 'retry-me', attempts: 2 });
+    });
+  });
+});
