@@ -4,7 +4,8 @@
  * No custom strategy, no customClass, no patches: only options a Nest user sets anyway
  * (brokers, groupId, short group timeouts so rebalances are quick in a test).
  */
-import { INestMicroservice, Type } from '@nestjs/common';
+import { INestApplication, INestMicroservice, LoggerService, Type } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ClientKafka, ClientsModule, KafkaOptions, MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Test, TestingModule } from '@nestjs/testing';
 import { lastValueFrom, timeout } from 'rxjs';
@@ -41,6 +42,19 @@ interface GroupMemberLike {
   memberAssignment: Buffer;
 }
 
+/** Keeps what Nest logs at error level (Nest's Logger is process-global), prints nothing. */
+class CapturingLogger implements LoggerService {
+  readonly errors: string[] = [];
+  log(): void {}
+  warn(): void {}
+  debug(): void {}
+  verbose(): void {}
+  error(message: unknown, ...rest: unknown[]): void {
+    const context = rest.length > 0 ? String(rest[rest.length - 1]) : '';
+    this.errors.push(`[${context}] ${message instanceof Error ? message.message : String(message)}`);
+  }
+}
+
 async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -56,6 +70,7 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
   /** Everything a test started, closed in reverse order after it (also when it fails). */
   let closers: Array<() => Promise<unknown>> = [];
 
+  const logs = new CapturingLogger();
   const clientConfig = () => ({ brokers: [harness.bootstrap], clientId: 'nest-e2e', logLevel: logLevel.NOTHING });
 
   async function startMicroservice(controllers: Type[], groupId: string, recorder: Recorder): Promise<INestMicroservice> {
@@ -64,7 +79,7 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
       transport: Transport.KAFKA,
       options: { client: clientConfig(), consumer: { groupId, ...FAST_GROUP }, subscribe: { fromBeginning: true } },
     };
-    const app = moduleRef.createNestMicroservice<MicroserviceOptions>({ ...options, logger: false });
+    const app = moduleRef.createNestMicroservice<MicroserviceOptions>({ ...options, logger: logs });
     closers.push(() => app.close());
     await app.listen();
     return app;
@@ -83,11 +98,38 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
         ]),
       ],
     })
-      .setLogger(false as never)
+      .setLogger(logs)
       .compile();
     await moduleRef.init();
     closers.push(() => moduleRef.close());
     return moduleRef.get<ClientKafka>('KAFKA_CALLER');
+  }
+
+  /**
+   * A hybrid Nest application (HTTP adapter, never listening here) that connects the Kafka
+   * microservice with app.connectMicroservice and also holds a producer-only ClientKafka.
+   */
+  async function startHybridApp(controllers: Type[], groupId: string, recorder: Recorder): Promise<{ app: INestApplication; client: ClientKafka }> {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ClientsModule.register([
+          { name: 'KAFKA_PUBLISHER', transport: Transport.KAFKA, options: { client: clientConfig(), producerOnlyMode: true } },
+        ]),
+      ],
+      controllers,
+      providers: [{ provide: RECORDER, useValue: recorder }],
+    })
+      .setLogger(logs)
+      .compile();
+    const app = moduleRef.createNestApplication(new FastifyAdapter());
+    closers.push(() => app.close());
+    app.connectMicroservice<MicroserviceOptions>({
+      transport: Transport.KAFKA,
+      options: { client: clientConfig(), consumer: { groupId, ...FAST_GROUP }, subscribe: { fromBeginning: true } },
+    });
+    await app.startAllMicroservices();
+    await app.init();
+    return { app, client: app.get<ClientKafka>('KAFKA_PUBLISHER') };
   }
 
   async function committedTotal(groupId: string, topic: string): Promise<number> {
@@ -129,6 +171,10 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
     });
   });
 
+  beforeEach(() => {
+    logs.errors.length = 0;
+  });
+
   afterEach(async () => {
     const pending = closers.reverse();
     closers = [];
@@ -140,10 +186,9 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
     await harness?.stop();
   });
 
-  it('@EventPattern receives ClientKafka.emit events with payload, key and headers intact, in order per key', async () => {
+  it('@EventPattern (hybrid app, connectMicroservice) receives ClientKafka.emit events with payload, key and headers intact, in order per key', async () => {
     const recorder = new Recorder();
-    await startMicroservice([OrderEventsController], 'nest-orders', recorder);
-    const client = await startCaller('nest-orders-caller', { producerOnlyMode: true });
+    const { client } = await startHybridApp([OrderEventsController], 'nest-orders', recorder);
     await client.connect();
 
     const sent = Array.from({ length: 30 }, (_, i) => ({
@@ -213,7 +258,7 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
   it('two instances in one group split the partitions (each event handled once); another group gets every event', async () => {
     const shared = [new Recorder(), new Recorder()];
     const other = new Recorder();
-    await startMicroservice([FanOutController], 'nest-fanout', shared[0]);
+    const first = await startMicroservice([FanOutController], 'nest-fanout', shared[0]);
     await startMicroservice([FanOutController], 'nest-fanout', shared[1]);
     await startMicroservice([FanOutController], 'nest-fanout-audit', other);
 
@@ -241,6 +286,22 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
     const overlap = [...partitionsOf(shared[0])].filter((p) => partitionsOf(shared[1]).has(p));
     expect(overlap).toEqual([]);
     expect(other.ids().sort()).toEqual([...ids].sort());
+
+    // One instance shuts down (LeaveGroup): the other takes over all four partitions from the
+    // committed offsets and handles everything emitted afterwards, again exactly once.
+    await first.close();
+    await waitUntil(async () => {
+      const { state, partitions } = await assignments('nest-fanout-server', TOPICS.fanOut);
+      return state === 'Stable' && partitions.length === 1 && partitions[0].length === 4;
+    }, 'the remaining member to own all four partitions');
+    const later = Array.from({ length: 20 }, (_, i) => `later-${i}`);
+    for (const id of later) await lastValueFrom(client.emit(TOPICS.fanOut, { key: id, value: { id } }));
+    const total = ids.length + later.length;
+    await waitUntil(async () => (await committedTotal('nest-fanout-server', TOPICS.fanOut)) === total, 'shared group commits after takeover');
+    await waitUntil(async () => (await committedTotal('nest-fanout-audit-server', TOPICS.fanOut)) === total, 'audit group commits after takeover');
+    expect(shared[0].ids().filter((id) => id.startsWith('later-'))).toEqual([]);
+    expect([...shared[0].ids(), ...shared[1].ids()].sort()).toEqual([...ids, ...later].sort());
+    expect(other.ids().sort()).toEqual([...ids, ...later].sort());
   });
 
   describe('handlers that throw (Nest and kafkajs behaviour, observed through our broker)', () => {
@@ -257,6 +318,8 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
       expect(recorder.ids()).toEqual(['before', 'poison', 'poison', 'poison', 'after']);
       const poisonOffsets = new Set(recorder.deliveries.filter((d) => (d.data as { id: string }).id === 'poison').map((d) => d.offset));
       expect([...poisonOffsets]).toEqual(['1']);
+      // Each failure is logged by Nest's RpcExceptionsHandler (kafkajs's own log is off here).
+      expect(logs.errors.filter((e) => e === '[RpcExceptionsHandler] handler failed on poison')).toHaveLength(2);
     });
 
     it('@MessagePattern: RpcException and plain errors become error replies (no redelivery); KafkaRetriableException is redelivered', async () => {
@@ -277,6 +340,8 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
       await expect(call(TOPICS.rpcFailures, { id: 'c', mode: 'ok' })).resolves.toEqual({ id: 'c', ok: true });
       await waitUntil(async () => (await committedTotal('nest-rpc-failing-server', TOPICS.rpcFailures)) === 3, 'commits of the three requests');
       expect(recorder.ids()).toEqual(['a', 'b', 'c']);
+      // Only the unknown error is logged on the server; an RpcException is an expected outcome.
+      expect(logs.errors).toEqual(['[RpcExceptionsHandler] internal detail of b']);
 
       // KafkaRetriableException is rethrown to kafkajs: the request is consumed again and answered then.
       await expect(call(TOPICS.rpcRetriable, { id: 'retry-me' })).resolves.toEqual({ id: 'retry-me', attempts: 2 });

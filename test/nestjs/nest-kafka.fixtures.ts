@@ -58,11 +58,13 @@ export interface OrderPlaced {
   amount: number;
 }
 
+// `@EventPattern<string>(...)` picks the untyped overload: Nest 12's typed-event overload only
+// accepts handlers whose parameters after the payload are `unknown`, and these also take @Ctx().
 @Controller()
 export class OrderEventsController {
   constructor(@Inject(RECORDER) private readonly recorder: Recorder) {}
 
-  @EventPattern(TOPICS.orderPlaced)
+  @EventPattern<string>(TOPICS.orderPlaced)
   onOrderPlaced(@Payload() order: OrderPlaced, @Ctx() context: KafkaContext): void {
     this.recorder.record(order, context);
   }
@@ -83,7 +85,7 @@ export class MathController {
 export class FanOutController {
   constructor(@Inject(RECORDER) private readonly recorder: Recorder) {}
 
-  @EventPattern(TOPICS.fanOut)
+  @EventPattern<string>(TOPICS.fanOut)
   onEvent(@Payload() event: { id: string }, @Ctx() context: KafkaContext): void {
     this.recorder.record(event, context);
   }
@@ -94,7 +96,7 @@ export class FanOutController {
 export class FlakyEventsController {
   constructor(@Inject(RECORDER) private readonly recorder: Recorder) {}
 
-  @EventPattern(TOPICS.flaky)
+  @EventPattern<string>(TOPICS.flaky)
   onEvent(@Payload() event: { id: string }, @Ctx() context: KafkaContext): void {
     this.recorder.record(event, context);
     const left = this.recorder.failuresLeft.get(event.id) ?? 0;
