@@ -12,6 +12,7 @@ import { lastValueFrom, timeout } from 'rxjs';
 import { startWireHarness, WireHarness } from '../../libs/wire/test/support/wire-harness';
 import {
   Delivery,
+  EchoController,
   FailingRpcController,
   FanOutController,
   FlakyEventsController,
@@ -61,6 +62,27 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, what: stri
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Resolves on the consumer's next completed fetch. kafkajs resolves a new assignment's start
+ * offsets (latest, for ClientKafka's reply consumer) lazily in its first fetch, so a reply
+ * produced before then would be skipped, exactly as on real Kafka. Awaiting one fetch after
+ * connect (or after a rebalance) removes that race from the test.
+ */
+function nextFetch(client: ClientKafka, what: string, timeoutMs = WAIT_MS): Promise<void> {
+  const consumer = client.consumer;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      remove();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for a fetch of ${what}`));
+    }, timeoutMs);
+    const remove = consumer.on(consumer.events.FETCH, () => {
+      clearTimeout(timer);
+      remove();
+      resolve();
+    });
+  });
 }
 
 describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', () => {
@@ -232,6 +254,7 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
     const client = await startCaller('nest-math-caller');
     client.subscribeToResponseOf(TOPICS.sum);
     await client.connect();
+    await nextFetch(client, 'the reply topic');
 
     // ClientKafka's own assigner (AssignerProtocol metadata + cluster.findTopicPartitionMetadata)
     // gave its single member every reply partition; replies are addressed to the lowest one.
@@ -253,6 +276,50 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
       expect(d.headers).toMatchObject({ kafka_replyTopic: `${TOPICS.sum}.reply`, kafka_replyPartition: '0' });
       expect(typeof d.headers.kafka_correlationId).toBe('string');
     }
+  });
+
+  it('topics that do not exist yet are auto-created on first use by the server, the caller and its reply consumer', async () => {
+    const recorder = new Recorder();
+    await startMicroservice([EchoController], 'nest-echo', recorder);
+    const client = await startCaller('nest-echo-caller');
+    client.subscribeToResponseOf(TOPICS.echo);
+    await client.connect();
+    await nextFetch(client, 'the auto-created reply topic');
+
+    await expect(lastValueFrom(client.send(TOPICS.echo, { id: 'hello' }).pipe(timeout(REPLY_TIMEOUT_MS)))).resolves.toEqual({ echoed: 'hello' });
+    expect(await admin.listTopics()).toEqual(expect.arrayContaining([TOPICS.echo, `${TOPICS.echo}.reply`]));
+    expect(client.getConsumerAssignments()).toEqual({ [`${TOPICS.echo}.reply`]: 0 });
+  });
+
+  it('two ClientKafka replicas in one group each own a reply partition and get only their own replies', async () => {
+    const recorder = new Recorder();
+    await startMicroservice([MathController], 'nest-math-replicas', recorder);
+    const callers = [await startCaller('nest-math-replicas-caller'), await startCaller('nest-math-replicas-caller')];
+    for (const caller of callers) {
+      caller.subscribeToResponseOf(TOPICS.sum);
+      await caller.connect();
+    }
+    // After the second join the group rebalances; Nest's assigner keeps the first member's
+    // partition (sent as userData in its AssignerProtocol metadata) and gives the other a new one.
+    await waitUntil(async () => {
+      const { state, partitions } = await assignments('nest-math-replicas-caller-client', `${TOPICS.sum}.reply`);
+      const mins = callers.map((c) => c.getConsumerAssignments()[`${TOPICS.sum}.reply`]);
+      return state === 'Stable' && partitions.length === 2 && mins[0] !== undefined && mins[1] !== undefined && mins[0] !== mins[1];
+    }, 'two reply consumers with distinct reply partitions');
+    const { partitions } = await assignments('nest-math-replicas-caller-client', `${TOPICS.sum}.reply`);
+    expect(partitions.flat().sort()).toEqual([0, 1, 2]);
+    await Promise.all(callers.map((c, i) => nextFetch(c, `replica ${i}'s reply partitions`)));
+
+    const replies = await Promise.all(
+      callers.flatMap((caller, c) =>
+        Array.from({ length: 10 }, (_, i) =>
+          lastValueFrom(caller.send(TOPICS.sum, { id: `c${c}-${i}`, values: [c, i] }).pipe(timeout(REPLY_TIMEOUT_MS))),
+        ),
+      ),
+    );
+    expect(replies).toEqual(callers.flatMap((_, c) => Array.from({ length: 10 }, (__, i) => ({ id: `c${c}-${i}`, total: c + i }))));
+    const replyPartitions = new Set(recorder.deliveries.map((d) => d.headers.kafka_replyPartition));
+    expect(replyPartitions).toEqual(new Set(callers.map((c) => String(c.getConsumerAssignments()[`${TOPICS.sum}.reply`]))));
   });
 
   it('two instances in one group split the partitions (each event handled once); another group gets every event', async () => {
@@ -330,6 +397,7 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
       client.subscribeToResponseOf(TOPICS.rpcFailures);
       client.subscribeToResponseOf(TOPICS.rpcRetriable);
       await client.connect();
+      await nextFetch(client, 'the reply topics');
 
       const call = <T>(topic: string, data: unknown) => lastValueFrom(client.send<T>(topic, data).pipe(timeout(REPLY_TIMEOUT_MS)));
       // RpcException: its error object reaches the caller as the observable's error.

@@ -14,6 +14,8 @@ export const TOPICS = {
   flaky: 'nest.flaky',
   rpcFailures: 'nest.rpc.failures',
   rpcRetriable: 'nest.rpc.retriable',
+  /** Not created up front: the broker auto-creates it and its reply topic. */
+  echo: 'nest.auto.echo',
 } as const;
 
 /** Injection token of the Recorder an app's controllers write to. */
@@ -78,6 +80,17 @@ export class MathController {
   async sum(@Payload() input: { id: string; values: number[] }, @Ctx() context: KafkaContext): Promise<{ id: string; total: number }> {
     this.recorder.record(input, context);
     return { id: input.id, total: input.values.reduce((a, b) => a + b, 0) };
+  }
+}
+
+@Controller()
+export class EchoController {
+  constructor(@Inject(RECORDER) private readonly recorder: Recorder) {}
+
+  @MessagePattern(TOPICS.echo)
+  echo(@Payload() input: { id: string }, @Ctx() context: KafkaContext): { echoed: string } {
+    this.recorder.record(input, context);
+    return { echoed: input.id };
   }
 }
 
