@@ -16,6 +16,7 @@ import {
   FailingRpcController,
   FanOutController,
   FlakyEventsController,
+  ManualCommitController,
   MathController,
   OrderEventsController,
   RECORDER,
@@ -95,11 +96,16 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
   const logs = new CapturingLogger();
   const clientConfig = () => ({ brokers: [harness.bootstrap], clientId: 'nest-e2e', logLevel: logLevel.NOTHING });
 
-  async function startMicroservice(controllers: Type[], groupId: string, recorder: Recorder): Promise<INestMicroservice> {
+  async function startMicroservice(
+    controllers: Type[],
+    groupId: string,
+    recorder: Recorder,
+    extra: Partial<KafkaOptions['options']> = {},
+  ): Promise<INestMicroservice> {
     const moduleRef = await Test.createTestingModule({ controllers, providers: [{ provide: RECORDER, useValue: recorder }] }).compile();
     const options: KafkaOptions = {
       transport: Transport.KAFKA,
-      options: { client: clientConfig(), consumer: { groupId, ...FAST_GROUP }, subscribe: { fromBeginning: true } },
+      options: { client: clientConfig(), consumer: { groupId, ...FAST_GROUP }, subscribe: { fromBeginning: true }, ...extra },
     };
     const app = moduleRef.createNestMicroservice<MicroserviceOptions>({ ...options, logger: logs });
     closers.push(() => app.close());
@@ -185,6 +191,7 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
         { topic: `${TOPICS.sum}.reply`, numPartitions: 3 },
         { topic: TOPICS.fanOut, numPartitions: 4 },
         { topic: TOPICS.flaky, numPartitions: 1 },
+        { topic: TOPICS.manual, numPartitions: 1 },
         { topic: TOPICS.rpcFailures, numPartitions: 1 },
         { topic: `${TOPICS.rpcFailures}.reply`, numPartitions: 1 },
         { topic: TOPICS.rpcRetriable, numPartitions: 1 },
@@ -369,6 +376,26 @@ describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', 
     expect(shared[0].ids().filter((id) => id.startsWith('later-'))).toEqual([]);
     expect([...shared[0].ids(), ...shared[1].ids()].sort()).toEqual([...ids, ...later].sort());
     expect(other.ids().sort()).toEqual([...ids, ...later].sort());
+  });
+
+  it('run.autoCommit=false with commits from the handler (KafkaContext.getConsumer): a restarted instance resumes after the last commit', async () => {
+    const before = new Recorder();
+    const first = await startMicroservice([ManualCommitController], 'nest-manual', before, { run: { autoCommit: false } });
+    const client = await startCaller('nest-manual-caller', { producerOnlyMode: true });
+    const emit = (id: string, commit: boolean) => lastValueFrom(client.emit(TOPICS.manual, { value: { id, commit } }));
+    await emit('m1', true);
+    await emit('m2', true);
+    await emit('m3', false);
+    await waitUntil(() => before.deliveries.length === 3, 'three events before the restart');
+    expect(await committedTotal('nest-manual-server', TOPICS.manual)).toBe(2);
+    await first.close();
+
+    const after = new Recorder();
+    await startMicroservice([ManualCommitController], 'nest-manual', after, { run: { autoCommit: false } });
+    await emit('m4', true);
+    await waitUntil(async () => (await committedTotal('nest-manual-server', TOPICS.manual)) === 4, 'the commit of m4');
+    expect(before.ids()).toEqual(['m1', 'm2', 'm3']);
+    expect(after.ids()).toEqual(['m3', 'm4']);
   });
 
   describe('handlers that throw (Nest and kafkajs behaviour, observed through our broker)', () => {

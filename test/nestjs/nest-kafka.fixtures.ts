@@ -16,6 +16,7 @@ export const TOPICS = {
   rpcRetriable: 'nest.rpc.retriable',
   /** Not created up front: the broker auto-creates it and its reply topic. */
   echo: 'nest.auto.echo',
+  manual: 'nest.manual.commit',
 } as const;
 
 /** Injection token of the Recorder an app's controllers write to. */
@@ -142,5 +143,19 @@ export class FailingRpcController {
       throw new KafkaRetriableException(`try ${input.id} again`);
     }
     return { id: input.id, attempts: this.recorder.ids().filter((id) => id === input.id).length };
+  }
+}
+
+/** With `run: { autoCommit: false }`: commits each event's next offset itself, unless told not to. */
+@Controller()
+export class ManualCommitController {
+  constructor(@Inject(RECORDER) private readonly recorder: Recorder) {}
+
+  @EventPattern<string>(TOPICS.manual)
+  async onEvent(@Payload() event: { id: string; commit: boolean }, @Ctx() context: KafkaContext): Promise<void> {
+    this.recorder.record(event, context);
+    if (!event.commit) return;
+    const next = (BigInt(context.getMessage().offset) + 1n).toString();
+    await context.getConsumer().commitOffsets([{ topic: context.getTopic(), partition: context.getPartition(), offset: next }]);
   }
 }
