@@ -4,7 +4,7 @@
  * No custom strategy, no customClass, no patches: only options a Nest user sets anyway
  * (brokers, groupId, short group timeouts so rebalances are quick in a test).
  */
-import { INestApplication, INestMicroservice, LoggerService, Type } from '@nestjs/common';
+import { INestApplication, INestMicroservice, Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ClientKafka, ClientsModule, KafkaOptions, MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { Test, TestingModule } from '@nestjs/testing';
@@ -23,68 +23,18 @@ import {
   Recorder,
   TOPICS,
 } from './nest-kafka.fixtures';
+import {
+  CapturingLogger,
+  FAST_GROUP,
+  GroupMemberLike,
+  nextFetch,
+  RecordMetadataLike,
+  REPLY_TIMEOUT_MS,
+  waitUntil,
+} from './nest-kafka.support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Kafka, AssignerProtocol, logLevel } = require('kafkajs');
-
-/** Group settings short enough that joins and rebalances take well under a second here. */
-const FAST_GROUP = { sessionTimeout: 3_000, heartbeatInterval: 200, rebalanceTimeout: 3_000, maxWaitTimeInMs: 100 };
-const WAIT_MS = 20_000;
-const REPLY_TIMEOUT_MS = 15_000;
-
-interface RecordMetadataLike {
-  topicName: string;
-  partition: number;
-  errorCode: number;
-  baseOffset: string;
-}
-
-interface GroupMemberLike {
-  memberId: string;
-  memberAssignment: Buffer;
-}
-
-/** Keeps what Nest logs at error level (Nest's Logger is process-global), prints nothing. */
-class CapturingLogger implements LoggerService {
-  readonly errors: string[] = [];
-  log(): void {}
-  warn(): void {}
-  debug(): void {}
-  verbose(): void {}
-  error(message: unknown, ...rest: unknown[]): void {
-    const context = rest.length > 0 ? String(rest[rest.length - 1]) : '';
-    this.errors.push(`[${context}] ${message instanceof Error ? message.message : String(message)}`);
-  }
-}
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/**
- * Resolves on the consumer's next completed fetch. kafkajs resolves a new assignment's start
- * offsets (latest, for ClientKafka's reply consumer) lazily in its first fetch, so a reply
- * produced before then would be skipped, exactly as on real Kafka. Awaiting one fetch after
- * connect (or after a rebalance) removes that race from the test.
- */
-function nextFetch(client: ClientKafka, what: string, timeoutMs = WAIT_MS): Promise<void> {
-  const consumer = client.consumer;
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      remove();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for a fetch of ${what}`));
-    }, timeoutMs);
-    const remove = consumer.on(consumer.events.FETCH, () => {
-      clearTimeout(timer);
-      remove();
-      resolve();
-    });
-  });
-}
 
 describe('NestJS Transport.KAFKA (stock) against the embedded broker over TCP', () => {
   let harness: WireHarness;
