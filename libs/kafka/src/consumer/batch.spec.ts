@@ -9,6 +9,22 @@ function stored(baseOffset: number, values: string[], control = false): Buffer {
 }
 
 describe('FetchedBatch', () => {
+  it('decodes only when used, so a fetch over many partitions holds one partition\'s messages at a time', () => {
+    const records = stored(0, ['a', 'b']);
+    // Break the first record's length: decoding must fail, but only once messages are read.
+    records[BatchLayout.HEADER_SIZE] = 0x7f;
+    const batch = new FetchedBatch('t', 0, 0, 2, records);
+    expect(() => batch.messages).toThrow();
+  });
+
+  it('answers offset questions before messages were read', () => {
+    const batch = new FetchedBatch('t', 0, 1, 5, stored(0, ['a', 'b', 'c']));
+    expect(batch.firstOffset()).toBe('1');
+    expect(batch.lastOffset()).toBe('2');
+    expect(batch.isEmptyIncludingFiltered()).toBe(false);
+    expect(batch.messages.map((m) => m.offset)).toEqual(['1', '2']);
+  });
+
   it('drops records below the fetch offset, including whole earlier batches', () => {
     const records = Buffer.concat([stored(0, ['a', 'b']), stored(2, ['c', 'd', 'e'])]);
     const batch = new FetchedBatch('t', 0, 3, 10, records);

@@ -35,12 +35,14 @@ export interface FetchedMessage {
  * What one fetch returned for one partition, as kafkajs's Batch: the user messages at or
  * after the fetch offset (records below it, which a fetch may return because it serves
  * whole stored batches, are dropped; control records are hidden), plus the offsets the
- * runner needs to move on. Decodes eagerly but only the stored batches that reach the
- * fetch offset; a truncated last batch is ignored.
+ * runner needs to move on. Decodes lazily, on first use, and only the stored batches that
+ * reach the fetch offset, so a fetch covering many partitions keeps one partition's
+ * messages alive at a time; a truncated last batch is ignored.
  */
 export class FetchedBatch implements BatchShape {
   readonly highWatermark: string;
-  readonly messages: KafkaMessage[];
+  private decoded: KafkaMessage[] | null = null;
+  private records: Buffer | null;
   /** Records (user or control) at or after the fetch offset. */
   private withinCount = 0;
   private firstWithin = -1;
@@ -55,7 +57,20 @@ export class FetchedBatch implements BatchShape {
     records: Buffer | null,
   ) {
     this.highWatermark = String(highWatermarkNumber);
-    this.messages = records && records.length > 0 ? this.decode(records) : [];
+    this.records = records && records.length > 0 ? records : null;
+  }
+
+  get messages(): KafkaMessage[] {
+    return this.ensureDecoded();
+  }
+
+  /** Decodes on first use; the offset bookkeeping below is filled by the same pass. */
+  private ensureDecoded(): KafkaMessage[] {
+    if (this.decoded === null) {
+      this.decoded = this.records ? this.decode(this.records) : [];
+      this.records = null;
+    }
+    return this.decoded;
   }
 
   private decode(buf: Buffer): FetchedMessage[] {
@@ -122,6 +137,7 @@ export class FetchedBatch implements BatchShape {
   }
 
   isEmptyIncludingFiltered(): boolean {
+    this.ensureDecoded();
     return this.withinCount === 0;
   }
 
@@ -131,6 +147,7 @@ export class FetchedBatch implements BatchShape {
   }
 
   firstOffset(): string | null {
+    this.ensureDecoded();
     return this.withinCount === 0 ? null : String(this.firstWithin);
   }
 
@@ -140,6 +157,7 @@ export class FetchedBatch implements BatchShape {
   }
 
   lastOffsetNumber(): number {
+    this.ensureDecoded();
     return this.withinCount === 0 ? this.highWatermarkNumber - 1 : this.lastWithin;
   }
 
@@ -148,6 +166,7 @@ export class FetchedBatch implements BatchShape {
   }
 
   offsetLagLow(): string {
+    this.ensureDecoded();
     return this.withinCount === 0 ? '0' : String(this.highWatermarkNumber - 1 - this.firstWithin);
   }
 }

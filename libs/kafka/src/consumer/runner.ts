@@ -254,18 +254,20 @@ export class Runner {
 
   private async processBatches(batches: FetchedBatch[]): Promise<void> {
     const concurrency = Math.max(1, this.options.concurrency);
+    // Batches are taken off the list as they are handled, so a handled partition's decoded
+    // messages can be collected while the next one runs.
     if (concurrency === 1 || batches.length === 1) {
-      for (const batch of batches) {
+      for (let batch = batches.shift(); batch; batch = batches.shift()) {
         if (!this.running) return;
         await this.handler.handle(batch);
       }
       return;
     }
-    let next = 0;
     const worker = async (): Promise<void> => {
-      while (this.running && next < batches.length) await this.handler.handle(batches[next++]);
+      for (let batch = batches.shift(); batch && this.running; batch = batches.shift()) await this.handler.handle(batch);
     };
-    const results = await Promise.allSettled(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+    const workers = Math.min(concurrency, batches.length);
+    const results = await Promise.allSettled(Array.from({ length: workers }, worker));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
