@@ -73,16 +73,18 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes each service on the port it listens on, without clashes', () => {
-    const hostPorts: string[] = [];
-    for (const [name, service] of Object.entries(services)) {
-      for (const mapping of service.ports ?? []) {
-        const [host, container] = mapping.split(':');
-        hostPorts.push(host);
-        const listen = service.environment?.PORT;
-        if (APP_SERVICES.includes(name)) expect(String(listen)).toBe(container);
-      }
-    }
+  it.each(APP_SERVICES)('sets the port variable %s itself listens on, and publishes that port', (name) => {
+    const app = services[name].build?.args?.APP ?? '';
+    const main = readFileSync(join(ROOT, 'apps', app, 'src', 'main.ts'), 'utf8');
+    const portVar = /port:\s*Number\(process\.env\.([A-Z_]+)/.exec(main)?.[1];
+    expect(portVar).toBeDefined();
+    const value = String(services[name].environment?.[portVar as string]);
+    expect(value).toMatch(/^\d+$/);
+    for (const mapping of services[name].ports ?? []) expect(mapping.split(':')[1]).toBe(value);
+  });
+
+  it('publishes no host port twice', () => {
+    const hostPorts = Object.values(services).flatMap((s) => (s.ports ?? []).map((m) => m.split(':')[0]));
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
   });
 
