@@ -5,6 +5,7 @@ import { ALL_TOPICS, dlqTopic } from '@peak/contracts';
 import { messagingConfig } from './config/messaging.config';
 import { KafkaConnection } from './client/kafka-connection';
 import { EventPublisher } from './publisher/event-publisher';
+import { IntakePacer } from './pacing/intake-pacer';
 
 /** Injection token of the application's kafkajs-shaped client. */
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
@@ -53,9 +54,10 @@ export class MessagingModule {
         },
         { provide: KAFKA_CLIENT, inject: [KafkaConnection], useFactory: (c: KafkaConnection): Kafka => c.kafka },
         { provide: EventPublisher, inject: [KAFKA_CLIENT], useFactory: (kafka: Kafka) => new EventPublisher(kafka) },
+        { provide: IntakePacer, useValue: new IntakePacer() },
         MessagingLifecycle,
       ],
-      exports: [KafkaConnection, KAFKA_CLIENT, EventPublisher, ConfigModule],
+      exports: [KafkaConnection, KAFKA_CLIENT, EventPublisher, IntakePacer, ConfigModule],
     };
   }
 }

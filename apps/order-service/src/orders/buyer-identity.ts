@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { JwtService } from '@nestjs/jwt';
-import { BuyerTokenClaims, TOKEN_ALGORITHM, UNVERIFIED_BUYER_PREFIX } from '@peak/contracts';
+import { UNVERIFIED_BUYER_PREFIX, verifyHs256 } from '@peak/contracts';
 
 /** Length of the hash kept for unverifiable tokens. */
 const UNVERIFIED_HASH_CHARS = 32;
@@ -11,13 +10,10 @@ const UNVERIFIED_HASH_CHARS = 32;
  * the token itself. Intake never rejects a well-formed Bearer token; auth decides.
  * Pure and thread-safe.
  */
-export function buyerIdOf(jwt: JwtService, secret: string, token: string): string {
-  try {
-    const claims = jwt.verify<BuyerTokenClaims>(token, { secret, algorithms: [TOKEN_ALGORITHM], ignoreExpiration: true });
-    if (typeof claims.sub === 'string' && claims.sub.length > 0) return claims.sub;
-  } catch {
-    // fall through: unverifiable
-  }
+export function buyerIdOf(secret: string, token: string): string {
+  const verdict = verifyHs256(token, secret);
+  const claims = verdict.valid || verdict.reason === 'expired' || verdict.reason === 'not-yet-valid' ? verdict.claims : undefined;
+  if (claims && typeof claims.sub === 'string' && claims.sub.length > 0) return claims.sub;
   return UNVERIFIED_BUYER_PREFIX + createHash('sha256').update(token).digest('hex').slice(0, UNVERIFIED_HASH_CHARS);
 }
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { JwtService } from '@nestjs/jwt';
 import { Topics } from '@peak/contracts';
-import { EventPublisher } from '@peak/messaging';
+import { EventPublisher, IntakePacer } from '@peak/messaging';
 import { orderServiceConfig } from '../config/order-service.config';
 import { OrdersMetrics } from '../metrics/orders.metrics';
 import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
@@ -18,14 +17,19 @@ import { buyerIdOf, orderIdFor } from './buyer-identity';
 export class OrderIntakeService {
   constructor(
     private readonly publisher: EventPublisher,
-    private readonly jwt: JwtService,
+    private readonly pacer: IntakePacer,
     private readonly metrics: OrdersMetrics,
     @Inject(orderServiceConfig.KEY) private readonly config: ConfigType<typeof orderServiceConfig>,
   ) {}
 
-  async accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
+  /** Marks intake busy while it runs, so in-process consumers yield the CPU to it (peak shaving). */
+  accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
+    return this.pacer.track(() => this.record(token, idempotencyKey, body));
+  }
+
+  private async record(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
     const started = performance.now();
-    const buyerId = buyerIdOf(this.jwt, this.config.jwtSecret, token);
+    const buyerId = buyerIdOf(this.config.jwtSecret, token);
     const orderId = orderIdFor(buyerId, idempotencyKey);
     try {
       await this.publisher.publish(Topics.OrderCreated, orderId, {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ORDERS_DATA_SOURCE, orderServiceConfig } from '../config/order-service.config';
 import { Order } from './order.entity';
@@ -12,7 +11,7 @@ import { OrderEventsController } from './order-events.controller';
 import { OrderDeadlineSweeper } from './order-deadline.sweeper';
 
 @Module({
-  imports: [ConfigModule.forFeature(orderServiceConfig), JwtModule.register({}), TypeOrmModule.forFeature([Order], ORDERS_DATA_SOURCE)],
+  imports: [ConfigModule.forFeature(orderServiceConfig), TypeOrmModule.forFeature([Order], ORDERS_DATA_SOURCE)],
   controllers: [OrdersController, OrderEventsController],
   providers: [OrderIntakeService, OrdersQueryService, OrderLedgerService, OrderDeadlineSweeper],
   exports: [OrderLedgerService, OrderDeadlineSweeper],

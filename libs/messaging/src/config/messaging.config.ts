@@ -8,6 +8,7 @@ export const DEFAULT_RETRY_MAX_ATTEMPTS = 5;
 export const DEFAULT_RETRY_INITIAL_BACKOFF_MS = 20;
 export const DEFAULT_RETRY_MAX_BACKOFF_MS = 2_000;
 export const DEFAULT_TOPIC_PARTITIONS = 4;
+export const DEFAULT_CONSUMER_MAX_YIELD_MS = 2_000;
 
 /** Environment read by the messaging library. */
 export class MessagingEnv {
@@ -37,6 +38,12 @@ export class MessagingEnv {
   @Max(256)
   TOPIC_PARTITIONS: number = DEFAULT_TOPIC_PARTITIONS;
 
+  /** Longest a consumer batch waits for busy intake (peak shaving); 0 disables yielding. */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  CONSUMER_MAX_YIELD_MS: number = DEFAULT_CONSUMER_MAX_YIELD_MS;
+
   /** Deliveries of one message before it goes to `<topic>.DLQ`. */
   @IsInt()
   @Min(1)
@@ -58,6 +65,7 @@ export interface MessagingConfig {
   dataDir: string;
   clientId: string;
   consumerMembers: number;
+  consumerMaxYieldMs: number;
   topicPartitions: number;
   retry: RetryPolicy;
 }
@@ -77,6 +85,7 @@ export const messagingConfig = registerAs('messaging', (): MessagingConfig => {
     dataDir: env.BROKER_DATA_DIR,
     clientId: env.KAFKA_CLIENT_ID,
     consumerMembers: env.CONSUMER_MEMBERS,
+    consumerMaxYieldMs: env.CONSUMER_MAX_YIELD_MS,
     topicPartitions: env.TOPIC_PARTITIONS,
     retry: {
       maxAttempts: env.RETRY_MAX_ATTEMPTS,

@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { messagingConfig } from '../config/messaging.config';
 import { KAFKA_CLIENT } from '../messaging.module';
 import { PeakKafkaServer, PeakKafkaServerOptions } from './peak-kafka.server';
+import { IntakePacer } from '../pacing/intake-pacer';
 
 /** Consumer session timeout: how long a silent member keeps its partitions. */
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
@@ -23,6 +24,8 @@ export function createPeakKafkaServer(
     defaultGroup,
     membersPerGroup: config.consumerMembers,
     retry: config.retry,
+    pacer: config.consumerMaxYieldMs > 0 ? app.get(IntakePacer) : undefined,
+    maxYieldMs: config.consumerMaxYieldMs,
     consumer: {
       sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
       heartbeatInterval: DEFAULT_HEARTBEAT_INTERVAL_MS,

@@ -6,6 +6,10 @@ import { decodeEvent, dlqTopic, DlqHeaders, TopicName } from '@peak/contracts';
 import type { RetryPolicy } from '../config/messaging.config';
 import { EventPublisher } from '../publisher/event-publisher';
 import { backoffMs, isPermanentError } from './retry-backoff';
+import type { IntakePacer } from '../pacing/intake-pacer';
+
+/** Poll step while yielding to intake. */
+const YIELD_STEP_MS = 5;
 
 /** `@EventPattern(topic, { group })`: the consumer group whose members run this handler. */
 export const GROUP_EXTRA = 'group';
@@ -31,6 +35,9 @@ export interface PeakKafkaServerOptions {
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
   /** Where a new group starts reading. Default true: no order is missed on first start. */
   fromBeginning?: boolean;
+  /** When given, batches wait (at most `maxYieldMs` each) while intake is busy. */
+  pacer?: IntakePacer;
+  maxYieldMs?: number;
   /** Observes each delivery outcome (metrics). */
   onOutcome?: (outcome: DeliveryOutcome) => void;
 }
@@ -117,10 +124,22 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
   private async handleBatch(group: string, consumer: Consumer, payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
     if (!isRunning() || isStale()) return;
+    await this.yieldToIntake(isRunning, heartbeat);
     await Promise.all(batch.messages.map((m) => this.deliver(group, batch.topic, batch.partition, m, consumer, heartbeat)));
     const last = batch.messages[batch.messages.length - 1];
     if (last) resolveOffset(last.offset);
     await heartbeat();
+  }
+
+  /** Peak shaving: while intake is busy, hold this batch back (bounded, so the backlog always moves). */
+  private async yieldToIntake(isRunning: () => boolean, heartbeat: () => Promise<void>): Promise<void> {
+    const pacer = this.options.pacer;
+    if (!pacer) return;
+    const until = performance.now() + (this.options.maxYieldMs ?? 0);
+    while (pacer.busy() && isRunning() && performance.now() < until) {
+      await new Promise((r) => setTimeout(r, YIELD_STEP_MS));
+      await heartbeat();
+    }
   }
 
   /** Runs the handler for one message until it succeeds or the message is dead-lettered. */
