@@ -1,13 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createValidationPipe } from './validation.pipe';
 
 /** Where the OpenAPI UI is served (JSON at `/docs-json`). */
 export const DOCS_PATH = 'docs';
 
-/** Validation (400 naming each field), OpenAPI docs and shutdown hooks for an HTTP app. */
+/**
+ * OpenAPI docs and shutdown hooks for an HTTP app. Body validation is per route
+ * (`@UsePipes(createValidationPipe())`, or a dedicated pipe on hot routes): a global
+ * ValidationPipe would run class-validator on every request of the intake route.
+ */
 export function configureHttpApp(app: NestFastifyApplication, title: string): void {
-  app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const config = new DocumentBuilder()
     .setTitle(title)

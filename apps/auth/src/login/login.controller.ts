@@ -1,4 +1,5 @@
-import { Body, Controller, ForbiddenException, HttpCode, Post, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, HttpCode, Post, UnauthorizedException, UsePipes } from '@nestjs/common';
+import { createValidationPipe } from '@peak/platform';
 import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import * as bcrypt from 'bcryptjs';
 import { UsersService } from '../users/users.service';
@@ -16,6 +17,7 @@ export class LoginController {
   /** Exchanges a demo user's credentials for a buyer token. */
   @Post('login')
   @HttpCode(200)
+  @UsePipes(createValidationPipe())
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'unknown user or wrong password' })
   async login(@Body() body: LoginDto): Promise<LoginResponseDto> {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PAYMENT_METHODS, PaymentMethod } from '@peak/contracts';
 
+/** POST /orders body. Validated by OrderBodyPipe (same rules, hand-written for speed); the decorators document it and define the rules. */
 export class CreateOrderDto {
   @ApiProperty({ example: 'flash-sale-nest' })
   @IsString()

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, ServiceUnavailableException } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { BearerToken, IdempotencyKey } from '../http/request-headers.decorators';
 import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
 import { OrderIntakeService } from './order-intake.service';
+import { OrderBodyPipe } from './order-body.pipe';
 import { OrderViewDto, OrdersQueryService } from './orders-query.service';
 
 @ApiTags('orders')
@@ -18,6 +19,7 @@ export class OrdersController {
   @HttpCode(202)
   @ApiBearerAuth()
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Same key from the same buyer → same order' })
+  @ApiBody({ type: CreateOrderDto })
   @ApiAcceptedResponse({ type: OrderAcceptedDto })
   @ApiBadRequestResponse({ description: 'invalid body or headers; `fields` names each bad field' })
   @ApiUnauthorizedResponse({ description: 'no Bearer token' })
@@ -25,7 +27,7 @@ export class OrdersController {
   async create(
     @BearerToken() token: string,
     @IdempotencyKey() idempotencyKey: string,
-    @Body() body: CreateOrderDto,
+    @Body(OrderBodyPipe) body: CreateOrderDto,
   ): Promise<OrderAcceptedDto> {
     try {
       return await this.intake.accept(token, idempotencyKey, body);

@@ -9,11 +9,12 @@ import { OrdersQueryService } from './orders-query.service';
 import { OrderLedgerService } from './order-ledger.service';
 import { OrderEventsController } from './order-events.controller';
 import { OrderDeadlineSweeper } from './order-deadline.sweeper';
+import { OrderBodyPipe } from './order-body.pipe';
 
 @Module({
   imports: [ConfigModule.forFeature(orderServiceConfig), TypeOrmModule.forFeature([Order], ORDERS_DATA_SOURCE)],
   controllers: [OrdersController, OrderEventsController],
-  providers: [OrderIntakeService, OrdersQueryService, OrderLedgerService, OrderDeadlineSweeper],
+  providers: [OrderBodyPipe, OrderIntakeService, OrdersQueryService, OrderLedgerService, OrderDeadlineSweeper],
   exports: [OrderLedgerService, OrderDeadlineSweeper],
 })
 export class OrdersModule {}
