@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Chart.js's browser build, from node_modules (never a CDN: the dashboard works offline). */
+export function chartJsPath(): string {
+  // The package's exports map hides dist/chart.umd.js; the main entry sits next to it.
+  return join(dirname(require.resolve('chart.js')), 'chart.umd.js');
+}
+
+const PUBLIC_DIR = join(__dirname, 'public');
+
+export function dashboardScriptPath(): string {
+  return join(PUBLIC_DIR, 'dashboard.js');
+}
+
+const STYLE = `
+body { font-family: system-ui, sans-serif; margin: 0; padding: 16px 24px; color: #0f172a; background: #f8fafc; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+#phase { color: #475569; margin: 0 0 12px; }
+section.run { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; padding: 12px 16px; margin-bottom: 16px; }
+.settings { color: #475569; font-size: 13px; }
+.tiles { display: grid; grid-template-columns: repeat(8, 1fr); gap: 8px; margin: 8px 0 12px; }
+.tile { background: #f1f5f9; border-radius: 6px; padding: 6px 8px; }
+.tile .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.tile .label { font-size: 12px; color: #475569; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.chart { position: relative; height: 300px; }
+table { border-collapse: collapse; font-size: 13px; margin-top: 8px; }
+th, td { border: 1px solid #e2e8f0; padding: 4px 8px; text-align: left; font-variant-numeric: tabular-nums; }
+th { background: #f1f5f9; }
+`;
+
+function shell(title: string, head: string, tail: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+${head}
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p id="phase">starting…</p>
+<div id="comparison"></div>
+<div id="runs"></div>
+${tail}
+</body>
+</html>
+`;
+}
+
+/** The live page: loads /chart.js and /dashboard.js from the dashboard server, listens on /events. */
+export function livePage(): string {
+  return shell(
+    'Flash sale — live',
+    '<script src="/chart.js"></script>\n<script src="/dashboard.js"></script>',
+    '<script>startLive("/events");</script>',
+  );
+}
+
+/**
+ * The self-contained report: Chart.js, the drawing code and the data are all inlined,
+ * so the file opens from disk with no network at all.
+ */
+export function reportPage(report: unknown): string {
+  const chartJs = readFileSync(chartJsPath(), 'utf8');
+  const script = readFileSync(dashboardScriptPath(), 'utf8');
+  return shell(
+    'Flash sale — report',
+    `<script>${inlineScript(chartJs)}</script>\n<script>${inlineScript(script)}</script>`,
+    `<script>renderReport(${inlineScript(JSON.stringify(report))});</script>`,
+  );
+}
+
+/** Keeps a script body from closing its <script> element early. */
+function inlineScript(source: string): string {
+  return source.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+}

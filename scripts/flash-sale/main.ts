@@ -1,0 +1,38 @@
+/**
+ * `npm run flash-sale`: the flash-sale simulation. See `npm run flash-sale -- --help`.
+ */
+import { EXIT_FAILED, runFlashSale } from './flash-sale';
+import { helpText, OptionsError, parseOptions } from './options';
+import { ServiceStackLauncher } from './stack/service-stack.launcher';
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(argv);
+  } catch (e) {
+    if (e instanceof OptionsError) {
+      process.stderr.write(`flash-sale: ${e.message}\n`);
+      return EXIT_FAILED;
+    }
+    throw e;
+  }
+  if (options.help) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  const launcher = new ServiceStackLauncher();
+  const outcome = await runFlashSale(options, launcher, {
+    log: (line) => process.stdout.write(line + '\n'),
+    printJson: (line) => process.stdout.write(line + '\n'),
+    tty: Boolean(process.stdout.isTTY) && !options.json,
+  });
+  return outcome.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`flash-sale failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(EXIT_FAILED);
+  },
+);

@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { reportPage } from '../dashboard/dashboard-page';
+import type { ReportJson, RunRecord, RunSummary } from './run-report.types';
+
+/** Default parent of report folders, relative to the working directory. */
+export const DEFAULT_REPORTS_ROOT = 'reports';
+
+/** Rows compared side by side with --compare: [label, figure]. */
+const COMPARED: Array<[string, keyof RunSummary]> = [
+  ['orders sent', 'ordersSent'],
+  ['accepted (receipt)', 'accepted'],
+  ['refused at intake (4xx)', 'refusedAtIntake'],
+  ['intake errors (5xx, timeouts, resets)', 'intakeErrors'],
+  ['  of which timeouts', 'intakeTimeouts'],
+  ['intake p50 ms', 'intakeP50Ms'],
+  ['intake p99 ms', 'intakeP99Ms'],
+  ['intake max ms', 'intakeMaxMs'],
+  ['peak intake /s', 'peakIntakePerSec'],
+  ['peak processed /s', 'peakProcessedPerSec'],
+  ['confirmed', 'confirmed'],
+  ['max lag', 'maxLag'],
+  ['drain s (measured)', 'drainSeconds'],
+  ['drain s (predicted)', 'predictedDrainSeconds'],
+  ['lost', 'lost'],
+  ['oversold', 'oversold'],
+  ['double charged', 'doubleCharged'],
+];
+
+/** report.json content: single run → its figures at top level; always every run under `runs`. */
+export function buildReportJson(records: readonly RunRecord[], compare: boolean, generatedAt: Date): ReportJson {
+  const runs = records.map((r) => r.summary);
+  const ok = runs.every((r) => r.ok);
+  const top = !compare && runs.length === 1 ? runs[0] : {};
+  return { ...top, generatedAt: generatedAt.toISOString(), compare, ok, runs };
+}
+
+/** The comparison table (header row first), one column per run. */
+export function comparisonRows(runs: readonly RunSummary[]): string[][] {
+  const rows: string[][] = [['', ...runs.map((r) => `${r.mode} mode`)]];
+  for (const [label, key] of COMPARED) rows.push([label, ...runs.map((r) => formatCell(r[key]))]);
+  rows.push(['rejected', ...runs.map((r) => formatCell(r.rejected))]);
+  return rows;
+}
+
+function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number') return v.toLocaleString('en-US');
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, number>).filter(([, n]) => n > 0);
+    return entries.length ? entries.map(([k, n]) => `${k} ${n}`).join(', ') : '0';
+  }
+  return String(v);
+}
+
+/** Renders rows as an aligned plain-text table. */
+export function textTable(rows: readonly string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+/** Default report folder: reports/<timestamp>/ with a filesystem-safe ISO timestamp. */
+export function defaultReportDir(now: Date): string {
+  return join(DEFAULT_REPORTS_ROOT, now.toISOString().replace(/[:.]/g, '-'));
+}
+
+/**
+ * Writes report.json and the self-contained report.html into `dir` (created if needed).
+ * Returns the absolute paths written.
+ */
+export function writeReport(dir: string, records: readonly RunRecord[], compare: boolean, now: Date): { html: string; json: string } {
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  const json = buildReportJson(records, compare, now);
+  const jsonPath = join(abs, 'report.json');
+  writeFileSync(jsonPath, JSON.stringify(json, null, 2) + '\n');
+  const htmlPath = join(abs, 'report.html');
+  const page = reportPage({
+    generatedAt: now.toISOString(),
+    runs: records.map((r) => ({ mode: r.mode, title: r.title, settings: r.settings, summary: r.summary, samples: r.samples })),
+    comparison: records.length > 1 ? comparisonRows(records.map((r) => r.summary)) : null,
+  });
+  writeFileSync(htmlPath, page);
+  return { html: htmlPath, json: jsonPath };
+}
