@@ -86,5 +86,6 @@ export async function runFlashSale(options: FlashSaleOptions, launcher: StackLau
     };
   } finally {
     await dashboard?.close();
+    await launcher.close?.();
   }
 }

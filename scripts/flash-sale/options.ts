@@ -37,6 +37,8 @@ export interface FlashSaleOptions {
   reportDir: string | null;
   /** A request slower than this counts as an intake error (timeout). */
   requestTimeoutMs: number;
+  /** Direct mode: order-service answers 504 when its synchronous call chain takes longer. */
+  directTimeoutMs: number;
   /** Concurrent HTTP connections of the load generator. */
   connections: number;
   /** Give up waiting for every order to become final after this long. */
@@ -62,6 +64,7 @@ export const DEFAULT_OPTIONS: Readonly<FlashSaleOptions> = Object.freeze({
   holdSeconds: 0,
   reportDir: null,
   requestTimeoutMs: 10_000,
+  directTimeoutMs: 5_000,
   connections: 256,
   drainTimeoutSeconds: 180,
   sampleMs: 250,
@@ -95,6 +98,7 @@ const NUMBER_FLAGS: Record<string, NumberSpec> = {
   '--consumers': { key: 'consumersPerService', min: 1, max: 16, integer: true, apply: (o, v) => (o.consumersPerService = v) },
   '--hold-seconds': { key: 'holdSeconds', min: 0, max: 86_400, integer: false, apply: (o, v) => (o.holdSeconds = v) },
   '--request-timeout-ms': { key: 'requestTimeoutMs', min: 100, max: 600_000, integer: true, apply: (o, v) => (o.requestTimeoutMs = v) },
+  '--direct-timeout-ms': { key: 'directTimeoutMs', min: 10, max: 600_000, integer: true, apply: (o, v) => (o.directTimeoutMs = v) },
   '--connections': { key: 'connections', min: 1, max: 10_000, integer: true, apply: (o, v) => (o.connections = v) },
   '--drain-timeout-seconds': { key: 'drainTimeoutSeconds', min: 1, max: 3_600, integer: false, apply: (o, v) => (o.drainTimeoutSeconds = v) },
   '--sample-ms': { key: 'sampleMs', min: 100, max: 5_000, integer: true, apply: (o, v) => (o.sampleMs = v) },
@@ -195,6 +199,7 @@ Downstream
 Modes
   --mode broker|direct       broker: intake writes to the broker and answers at once (default)
                              direct: intake calls auth, course-validation and payment synchronously
+  --direct-timeout-ms <ms>   direct mode: order-service answers 504 after this long (default ${d.directTimeoutMs})
   --compare                  run both modes back to back with the same load
 
 Output

@@ -36,6 +36,7 @@ export async function runOnce(mode: RunMode, options: FlashSaleOptions, launcher
       partitions: options.partitions,
       consumersPerService: options.consumersPerService,
       databaseUrl: process.env.DATABASE_URL || undefined,
+      directTimeoutMs: options.directTimeoutMs,
     },
     (line) => log(`[${mode}] ${line}`),
   );
@@ -184,6 +185,7 @@ export function summarise(
     lost: invariants.lost,
     oversold: invariants.oversold,
     doubleCharged: invariants.doubleCharged,
+    chargedWithoutSeat: invariants.chargedWithoutSeat,
     intakeP50Ms: p.p50,
     intakeP90Ms: p.p90,
     intakeP99Ms: p.p99,

@@ -16,6 +16,8 @@ export interface RunSummary {
   lost: number;
   oversold: number;
   doubleCharged: number;
+  /** Successful charges whose order ended neither PAID nor CONFIRMED (reported only). */
+  chargedWithoutSeat: number;
   intakeP50Ms: number | null;
   intakeP90Ms: number | null;
   intakeP99Ms: number | null;

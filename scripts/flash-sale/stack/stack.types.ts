@@ -10,6 +10,8 @@ export interface StackSettings {
   consumersPerService: number;
   /** Use this PostgreSQL; unset = embedded PostgreSQL in a fresh temporary data dir. */
   databaseUrl?: string;
+  /** Direct mode: server-side timeout of one request's call chain. */
+  directTimeoutMs: number;
 }
 
 /** Committed-offset lag of one consumer group on one partition. */
@@ -42,6 +44,8 @@ export interface InvariantReport {
   oversold: number;
   /** Orders charged successfully more than once. */
   doubleCharged: number;
+  /** Successful charges whose order is neither PAID nor CONFIRMED (money taken, no seat). Reported, not an exit-code invariant. */
+  chargedWithoutSeat: number;
   /** Orders the broker holds in the intake topic (0 in direct mode). */
   ordersOnBroker: number;
   /** Example order ids behind a non-zero figure, to look into. */
@@ -73,4 +77,6 @@ export interface RunningStack {
 /** Boots a stack. One implementation boots the real services; tests may supply another. */
 export interface StackLauncher {
   start(settings: StackSettings, log: (line: string) => void): Promise<RunningStack>;
+  /** Releases what outlives a run (e.g. the embedded PostgreSQL). Called once at the end. */
+  close?(): Promise<void>;
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, GatewayTimeoutException, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, ServiceUnavailableException } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { BearerToken, IdempotencyKey } from '../http/request-headers.decorators';
 import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
-import { OrderIntakeService } from './order-intake.service';
+import { ORDER_INTAKE, OrderIntake, OrderReceipt } from './order-intake.port';
+import { DirectIntakeTimeoutError } from './direct/direct-intake.errors';
 import { OrderBodyPipe } from './order-body.pipe';
 import { OrderViewDto, OrdersQueryService } from './orders-query.service';
 
@@ -10,7 +11,7 @@ import { OrderViewDto, OrdersQueryService } from './orders-query.service';
 @Controller('orders')
 export class OrdersController {
   constructor(
-    private readonly intake: OrderIntakeService,
+    @Inject(ORDER_INTAKE) private readonly intake: OrderIntake,
     private readonly query: OrdersQueryService,
   ) {}
 
@@ -28,10 +29,11 @@ export class OrdersController {
     @BearerToken() token: string,
     @IdempotencyKey() idempotencyKey: string,
     @Body(OrderBodyPipe) body: CreateOrderDto,
-  ): Promise<OrderAcceptedDto> {
+  ): Promise<OrderReceipt> {
     try {
       return await this.intake.accept(token, idempotencyKey, body);
-    } catch {
+    } catch (err) {
+      if (err instanceof DirectIntakeTimeoutError) throw new GatewayTimeoutException(err.message);
       throw new ServiceUnavailableException('the order could not be recorded; retry with the same Idempotency-Key');
     }
   }

@@ -10,11 +10,28 @@ import { OrderLedgerService } from './order-ledger.service';
 import { OrderEventsController } from './order-events.controller';
 import { OrderDeadlineSweeper } from './order-deadline.sweeper';
 import { OrderBodyPipe } from './order-body.pipe';
+import { ORDER_INTAKE, OrderIntake } from './order-intake.port';
+import { directIntakeConfig, DirectIntakeConfig } from './direct/direct-intake.config';
+import { DirectOrderIntakeService } from './direct/direct-order-intake.service';
 
 @Module({
-  imports: [ConfigModule.forFeature(orderServiceConfig), TypeOrmModule.forFeature([Order], ORDERS_DATA_SOURCE)],
+  imports: [ConfigModule.forFeature(orderServiceConfig), ConfigModule.forFeature(directIntakeConfig), TypeOrmModule.forFeature([Order], ORDERS_DATA_SOURCE)],
   controllers: [OrdersController, OrderEventsController],
-  providers: [OrderBodyPipe, OrderIntakeService, OrdersQueryService, OrderLedgerService, OrderDeadlineSweeper],
+  providers: [
+    OrderBodyPipe,
+    OrderIntakeService,
+    DirectOrderIntakeService,
+    {
+      // ORDER_INTAKE_MODE picks the intake path: the broker (default) or the direct call chain.
+      provide: ORDER_INTAKE,
+      inject: [directIntakeConfig.KEY, OrderIntakeService, DirectOrderIntakeService],
+      useFactory: (c: DirectIntakeConfig, broker: OrderIntakeService, direct: DirectOrderIntakeService): OrderIntake =>
+        c.mode === 'direct' ? direct : broker,
+    },
+    OrdersQueryService,
+    OrderLedgerService,
+    OrderDeadlineSweeper,
+  ],
   exports: [OrderLedgerService, OrderDeadlineSweeper],
 })
 export class OrdersModule {}

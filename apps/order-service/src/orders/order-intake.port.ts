@@ -1,0 +1,17 @@
+import type { OrderStatus, RejectReason } from '@peak/contracts';
+import type { CreateOrderDto } from './create-order.dto';
+
+/** Injection token of the intake path POST /orders uses (broker by default, direct when configured). */
+export const ORDER_INTAKE = Symbol('ORDER_INTAKE');
+
+/** What POST /orders answers: the order id and its status when the answer was sent. */
+export interface OrderReceipt {
+  orderId: string;
+  status: OrderStatus;
+  reason?: RejectReason | null;
+}
+
+/** An intake path: turns a valid request into an order. Errors become 5xx answers. */
+export interface OrderIntake {
+  accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderReceipt>;
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { acquireEmbeddedPostgres, releaseEmbeddedPostgres } from '@peak/database';
+
+/** A fresh database for one run; drop() removes it. */
+export interface RunDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL the simulation runs on: the server of `adminUrl` (DATABASE_URL) when given,
+ * otherwise an embedded PostgreSQL started on first use in a temporary data dir on a free
+ * port (removed by close()). Every run gets its own fresh database on it. Not thread-safe:
+ * call from one flow at a time.
+ */
+export class RunDatabaseServer {
+  private embedded: { dataDir: string; root: string } | null = null;
+  private adminUrl: string | null;
+
+  constructor(adminUrl: string | undefined, private readonly log: (line: string) => void) {
+    this.adminUrl = adminUrl ?? null;
+  }
+
+  /** Creates a fresh database (starting the embedded server first if needed). */
+  async create(label: string): Promise<RunDatabase> {
+    const admin = await this.admin();
+    const name = `flash_sale_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+    await withClient(admin, (c) => c.query(`CREATE DATABASE ${name}`));
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      name,
+      drop: () => withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    };
+  }
+
+  /** Stops the embedded server (if one was started) and removes its data. */
+  async close(): Promise<void> {
+    if (!this.embedded) return;
+    const { dataDir, root } = this.embedded;
+    this.embedded = null;
+    this.adminUrl = null;
+    await releaseEmbeddedPostgres(dataDir);
+    rmSync(root, { recursive: true, force: true });
+  }
+
+  private async admin(): Promise<string> {
+    if (this.adminUrl) return this.adminUrl;
+    const root = mkdtempSync(join(tmpdir(), 'flash-sale-pg-'));
+    const dataDir = join(root, 'data');
+    const port = await freePort();
+    this.log(`DATABASE_URL is unset: starting an embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`);
+    this.embedded = { dataDir, root };
+    this.adminUrl = await acquireEmbeddedPostgres(dataDir, port);
+    return this.adminUrl;
+  }
+}
+
+async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { ConsumerGroups, Topics } from '@peak/contracts';
+import type { RunMode } from '../options';
+import type { InvariantReport, LagEntry, OrderCounts, StackProbe } from './stack.types';
+
+/** Topics each service's consumer group reads (docs/order-pipeline.md). */
+export const GROUP_TOPICS: ReadonlyArray<{ group: string; topics: string[] }> = [
+  {
+    group: ConsumerGroups.OrderService,
+    topics: [Topics.OrderCreated, Topics.AuthChecked, Topics.CourseChecked, Topics.PaymentCompleted, Topics.SeatConfirmed],
+  },
+  { group: ConsumerGroups.Auth, topics: [Topics.OrderCreated] },
+  { group: ConsumerGroups.CourseValidation, topics: [Topics.OrderCreated, Topics.OrderStatus] },
+  { group: ConsumerGroups.Payment, topics: [Topics.PaymentRequested] },
+];
+
+/** Largest number of example ids kept per broken invariant. */
+const MAX_EXAMPLES = 5;
+/** How long to wait for a reader to see the whole intake topic. */
+const READ_TOPIC_TIMEOUT_MS = 60_000;
+
+/**
+ * Reads the truth of a running stack: order counts and invariants from PostgreSQL, lag and
+ * the accepted orders from the broker. Never from the load generator's memory.
+ */
+export class SqlBrokerProbe implements StackProbe {
+  private admin: Admin | null = null;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly kafka: Kafka,
+    private readonly mode: RunMode,
+    private readonly courseId: string,
+  ) {}
+
+  async orderCounts(): Promise<OrderCounts> {
+    const [orders, paid] = await Promise.all([
+      this.pool.query<{ status: string; reason: string | null; n: number }>(
+        `SELECT status, reason, count(*)::int AS n FROM orders.orders GROUP BY status, reason`,
+      ),
+      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments.payments WHERE status = 'SUCCEEDED'`),
+    ]);
+    const counts: OrderCounts = { total: 0, confirmed: 0, rejected: 0, rejectedByReason: {}, paid: paid.rows[0].n };
+    for (const r of orders.rows) {
+      counts.total += r.n;
+      if (r.status === 'CONFIRMED') counts.confirmed += r.n;
+      if (r.status === 'REJECTED') {
+        counts.rejected += r.n;
+        const reason = r.reason ?? 'UNKNOWN';
+        counts.rejectedByReason[reason] = (counts.rejectedByReason[reason] ?? 0) + r.n;
+      }
+    }
+    return counts;
+  }
+
+  async consumerLag(): Promise<LagEntry[]> {
+    if (this.mode === 'direct') return [];
+    const admin = await this.adminClient();
+    const topics = [...new Set(GROUP_TOPICS.flatMap((g) => g.topics))];
+    const ends = new Map<string, Map<number, { high: number; low: number }>>();
+    await Promise.all(
+      topics.map(async (t) => {
+        const offsets = await admin.fetchTopicOffsets(t);
+        ends.set(t, new Map(offsets.map((o) => [o.partition, { high: Number(o.high), low: Number(o.low) }])));
+      }),
+    );
+    const entries: LagEntry[] = [];
+    await Promise.all(
+      GROUP_TOPICS.map(async ({ group, topics: groupTopics }) => {
+        const committed = await admin.fetchOffsets({ groupId: group, topics: groupTopics });
+        for (const t of committed) {
+          for (const p of t.partitions) {
+            const end = ends.get(t.topic)?.get(p.partition);
+            if (!end) continue;
+            const offset = Number(p.offset);
+            const from = offset >= 0 ? offset : end.low;
+            entries.push({ group, topic: t.topic, partition: p.partition, lag: Math.max(0, end.high - from) });
+          }
+        }
+      }),
+    );
+    return entries.sort((a, b) => a.group.localeCompare(b.group) || a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
+  /**
+   * Accepted = the receipts ∪ every order on the broker's intake topic ∪ every order row.
+   * lost: accepted but not CONFIRMED/REJECTED. oversold: seats sold or orders confirmed beyond
+   * the course's seats (and a seat counter that disagrees with the reservations).
+   * doubleCharged: more than one successful charge for one order, or for one buyer and course.
+   */
+  async invariants(receiptIds: readonly string[]): Promise<InvariantReport> {
+    const onBroker = this.mode === 'broker' ? await this.orderIdsOnBroker() : [];
+    const accepted = [...new Set([...receiptIds, ...onBroker])];
+    const notFinal = await this.pool.query<{ order_id: string; status: string | null }>(
+      `WITH accepted AS (
+         SELECT unnest($1::uuid[]) AS order_id
+         UNION SELECT order_id FROM orders.orders
+       )
+       SELECT a.order_id, o.status FROM accepted a LEFT JOIN orders.orders o USING (order_id)
+        WHERE o.status IS NULL OR o.status NOT IN ('CONFIRMED', 'REJECTED')`,
+      [accepted],
+    );
+    const seats = await this.pool.query<{ seats_total: number; seats_left: number; sold: number; live: number; confirmed: number }>(
+      `SELECT c.seats_total, c.seats_left,
+              (SELECT count(*)::int FROM catalog.seat_reservations r WHERE r.course_id = c.course_id AND r.status = 'SOLD') AS sold,
+              (SELECT count(*)::int FROM catalog.seat_reservations r WHERE r.course_id = c.course_id AND r.status <> 'RELEASED') AS live,
+              (SELECT count(*)::int FROM orders.orders o WHERE o.course_id = c.course_id AND o.status = 'CONFIRMED') AS confirmed
+         FROM catalog.courses c WHERE c.course_id = $1`,
+      [this.courseId],
+    );
+    const s = seats.rows[0];
+    const oversold = s
+      ? Math.max(0, s.sold - s.seats_total, s.confirmed - s.seats_total, s.live - s.seats_total, s.seats_total - s.seats_left - s.live, -s.seats_left)
+      : 0;
+    const doubled = await this.pool.query<{ what: string; n: number }>(
+      `SELECT 'buyer ' || o.buyer_id || ' / ' || o.course_id AS what, count(*)::int AS n
+         FROM payments.payments p JOIN orders.orders o USING (order_id)
+        WHERE p.status = 'SUCCEEDED'
+        GROUP BY o.buyer_id, o.course_id HAVING count(*) > 1`,
+    );
+    const chargedWithoutSeat = await this.pool.query<{ order_id: string }>(
+      `SELECT p.order_id FROM payments.payments p LEFT JOIN orders.orders o USING (order_id)
+        WHERE p.status = 'SUCCEEDED' AND (o.status IS NULL OR o.status NOT IN ('PAID', 'CONFIRMED'))`,
+    );
+    const examples = [
+      ...notFinal.rows.slice(0, MAX_EXAMPLES).map((r) => `lost ${r.order_id} (${r.status ?? 'no row'})`),
+      ...doubled.rows.slice(0, MAX_EXAMPLES).map((r) => `charged ${r.n}x: ${r.what}`),
+      ...(oversold > 0 && s ? [`seats total ${s.seats_total}, left ${s.seats_left}, sold ${s.sold}, live ${s.live}, confirmed ${s.confirmed}`] : []),
+    ];
+    return {
+      lost: notFinal.rows.length,
+      missing: notFinal.rows.filter((r) => r.status === null).length,
+      oversold,
+      doubleCharged: doubled.rows.reduce((n, r) => n + r.n - 1, 0),
+      chargedWithoutSeat: chargedWithoutSeat.rows.length,
+      ordersOnBroker: new Set(onBroker).size,
+      examples,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect();
+    this.admin = null;
+  }
+
+  private async adminClient(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  /** Keys (order ids) of every OrderCreated record, read with a throwaway group. */
+  private async orderIdsOnBroker(): Promise<string[]> {
+    const admin = await this.adminClient();
+    const ends = await admin.fetchTopicOffsets(Topics.OrderCreated);
+    const remaining = new Map(ends.map((e) => [e.partition, Number(e.high)]));
+    const total = [...remaining.values()].reduce((a, b) => a + b, 0) - ends.reduce((a, e) => a + Number(e.low), 0);
+    const ids: string[] = [];
+    if (total <= 0) return ids;
+    const consumer = this.kafka.consumer({ groupId: `flash-sale-audit-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [Topics.OrderCreated], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`read ${ids.length}/${total} records of ${Topics.OrderCreated}`)), READ_TOPIC_TIMEOUT_MS);
+        let seen = 0;
+        void consumer
+          .run({
+            eachBatch: async ({ batch }) => {
+              for (const m of batch.messages) {
+                if (m.key) ids.push(m.key.toString('utf8'));
+                seen++;
+              }
+              if (seen >= total) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return ids;
+  }
+}
