@@ -2,15 +2,13 @@
  * The multi-process variant of the e2e suite: the broker in this process behind the Kafka
  * wire protocol, and each service in its own Node process, switched to the network with
  * KAFKA_BROKERS (so they use the real kafkajs package) and to a fresh PostgreSQL database with
- * DATABASE_URL. Orders go in over HTTP and come out CONFIRMED, through TCP only.
+ * DATABASE_URL. Orders go in over HTTP and come out CONFIRMED, through TCP only. The broker
+ * and its listener are started with @peak/testing.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EmbeddedBroker } from '@peak/broker';
-import { KafkaWireServer } from '@peak/wire';
+import { EmbeddedKafka, startEmbeddedKafka } from '@peak/testing';
 import { createTestDatabase, TestDatabase } from '../e2e/support/test-database';
 
 const ROOT = resolve(__dirname, '../..');
@@ -75,22 +73,16 @@ function stop(service: RunningService): Promise<void> {
 }
 
 describe('services as separate processes over the Kafka wire protocol', () => {
-  let dataDir: string;
-  let broker: EmbeddedBroker;
-  let server: KafkaWireServer;
+  let embedded: EmbeddedKafka;
   let db: TestDatabase;
   const services: RunningService[] = [];
   const url = (app: string) => services.find((s) => s.app === app)?.url ?? '';
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'multi-process-'));
-    broker = await EmbeddedBroker.start({ dataDir, numPartitions: 4 });
-    server = new KafkaWireServer({ broker, port: 0 });
-    const { port } = await server.start();
-    broker.setAdvertisedListener('127.0.0.1', port);
+    embedded = await startEmbeddedKafka({ dataDir: 'temp', partitions: 4, tcp: true });
     db = await createTestDatabase();
     const env = {
-      KAFKA_BROKERS: `127.0.0.1:${port}`,
+      KAFKA_BROKERS: embedded.brokers.join(','),
       DATABASE_URL: db.url,
       JWT_SECRET: 'multi-process-secret-0123456789',
       TOPIC_PARTITIONS: '4',
@@ -111,10 +103,8 @@ describe('services as separate processes over the Kafka wire protocol', () => {
 
   afterAll(async () => {
     await Promise.all(services.map(stop));
-    await server?.close();
-    await broker?.close();
+    await embedded?.stop();
     await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('takes orders over HTTP and confirms them through Kafka-over-TCP alone', async () => {
@@ -147,9 +137,9 @@ describe('services as separate processes over the Kafka wire protocol', () => {
     }
 
     // Each service consumed as its own consumer group, over TCP, from the broker in this process.
-    const groups = (await broker.listGroups()).groups.map((g) => g.groupId);
+    const groups = (await embedded.broker.listGroups()).groups.map((g) => g.groupId);
     expect(groups.length).toBeGreaterThanOrEqual(3);
-    const topics = (await broker.metadata({ topics: null, allowAutoTopicCreation: false })).topics.map((t) => t.topic);
+    const topics = (await embedded.broker.metadata({ topics: null, allowAutoTopicCreation: false })).topics.map((t) => t.topic);
     expect(topics.length).toBeGreaterThanOrEqual(3);
   }, 120_000);
 });

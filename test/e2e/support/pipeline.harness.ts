@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { EmbeddedBroker } from '@peak/broker';
+import { EmbeddedKafka, startEmbeddedKafka } from '@peak/testing';
 import { ConsumerGroups, OrderStatus, RejectReason } from '@peak/contracts';
 import { createPeakKafkaServer, KafkaConnection, PeakKafkaServer } from '@peak/messaging';
 import { configureHttpApp, createFastifyAdapter } from '@peak/platform';
@@ -46,8 +47,8 @@ export interface OrderRowView {
 
 /**
  * Every service in one Nest app on a fresh database (real PostgreSQL) and an in-memory
- * embedded broker. The broker and the database outlive restart() so tests can stop and
- * start the application mid-stream.
+ * embedded broker (started with @peak/testing). The broker and the database outlive restart()
+ * so tests can stop and start the application mid-stream.
  */
 export class PipelineHarness {
   app!: NestFastifyApplication;
@@ -57,18 +58,22 @@ export class PipelineHarness {
   private constructor(
     readonly db: TestDatabase,
     readonly pool: Pool,
-    readonly broker: EmbeddedBroker,
+    readonly embedded: EmbeddedKafka,
     readonly connection: KafkaConnection,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<PipelineHarness> {
     const db = await createTestDatabase();
     Object.assign(process.env, BASE_TEST_ENV, env, { DATABASE_URL: db.url, BROKER_STORAGE: 'memory' });
-    const broker = await EmbeddedBroker.start({ numPartitions: 4 });
-    const connection = KafkaConnection.onBroker(broker, 'e2e');
-    const harness = new PipelineHarness(db, new Pool({ connectionString: db.url, max: 4 }), broker, connection);
+    const embedded = await startEmbeddedKafka({ partitions: 4 });
+    const connection = KafkaConnection.onBroker(embedded.broker, 'e2e');
+    const harness = new PipelineHarness(db, new Pool({ connectionString: db.url, max: 4 }), embedded, connection);
     await harness.boot();
     return harness;
+  }
+
+  get broker(): EmbeddedBroker {
+    return this.embedded.broker;
   }
 
   get kafka(): Kafka {
@@ -145,25 +150,15 @@ export class PipelineHarness {
     return rows[0].seats_left;
   }
 
-  /** Reads every message currently in `topic` (all partitions) with a throwaway group. */
+  /** Reads every message currently in `topic` (all partitions, at least `expectAtLeast`) with a throwaway group. */
   async readTopic(topic: string, expectAtLeast: number, timeoutMs = 10_000): Promise<KafkaMessage[]> {
-    const consumer = this.kafka.consumer({ groupId: `e2e-reader-${randomUUID()}`, maxWaitTimeInMs: 50 });
-    const seen: KafkaMessage[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-    try {
-      await waitFor(async () => (seen.length >= expectAtLeast ? true : undefined), `${expectAtLeast} message(s) on ${topic}`, timeoutMs);
-    } finally {
-      await consumer.disconnect();
-    }
-    return seen;
+    return this.embedded.waitForMessages(topic, expectAtLeast, { timeoutMs, fromBeginning: true });
   }
 
   async close(): Promise<void> {
     await this.app.close();
     await this.pool.end();
-    await this.broker.close();
+    await this.embedded.stop();
     await this.db.drop();
   }
 }

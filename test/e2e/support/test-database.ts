@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { startEmbeddedPostgres } from '@peak/testing';
 
 /** The PostgreSQL used by tests (trust auth); override with TEST_DATABASE_ADMIN_URL. */
 export const TEST_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -9,22 +8,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates a fresh, empty database for one test file; drop() removes it. */
+/** Creates a fresh, empty database for one test file (via @peak/testing); drop() removes it. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `peak_e2e_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: TEST_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new Client({ connectionString: TEST_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const db = await startEmbeddedPostgres({ adminUrl: TEST_ADMIN_URL, databasePrefix: 'peak_e2e' });
+  return { url: db.url, drop: () => db.stop() };
 }

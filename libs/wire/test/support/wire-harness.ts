@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EmbeddedBroker, EmbeddedBrokerConfig } from '@peak/broker';
-import { KafkaWireServer, KafkaWireServerOptions } from '@peak/wire';
+import { startEmbeddedKafka } from '@peak/testing';
+import { KafkaWireServer } from '@peak/wire';
 
-/** An EmbeddedBroker on a temp data dir behind a KafkaWireServer on an ephemeral port. */
+/** An EmbeddedBroker on a temp data dir behind a KafkaWireServer on an ephemeral port (via @peak/testing). */
 export interface WireHarness {
   broker: EmbeddedBroker;
   server: KafkaWireServer;
@@ -14,24 +12,14 @@ export interface WireHarness {
   stop(): Promise<void>;
 }
 
-export async function startWireHarness(
-  brokerConfig: EmbeddedBrokerConfig = {},
-  serverOptions: Partial<Omit<KafkaWireServerOptions, 'broker'>> = {},
-): Promise<WireHarness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'peak-wire-'));
-  const broker = await EmbeddedBroker.start({ dataDir, autoCreateTopics: true, ...brokerConfig });
-  const server = new KafkaWireServer({ broker, port: 0, ...serverOptions });
-  const { port } = await server.start();
-  broker.setAdvertisedListener(server.advertisedAddress.host, server.advertisedAddress.port);
+export async function startWireHarness(brokerConfig: EmbeddedBrokerConfig = {}): Promise<WireHarness> {
+  const embedded = await startEmbeddedKafka({ dataDir: 'temp', autoCreateTopics: brokerConfig.autoCreateTopics ?? true, tcp: true, brokerConfig });
+  const server = embedded.server as KafkaWireServer;
   return {
-    broker,
+    broker: embedded.broker,
     server,
-    port,
-    bootstrap: `127.0.0.1:${port}`,
-    async stop() {
-      await server.close();
-      await broker.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    port: server.address.port,
+    bootstrap: embedded.brokers[0],
+    stop: () => embedded.stop(),
   };
 }
