@@ -1,6 +1,7 @@
 /**
  * `npm run flash-sale`: the flash-sale simulation. See `npm run flash-sale -- --help`.
  */
+import { Logger } from '@nestjs/common';
 import { EXIT_FAILED, runFlashSale } from './flash-sale';
 import { helpText, OptionsError, parseOptions } from './options';
 import { ServiceStackLauncher } from './stack/service-stack.launcher';
@@ -20,6 +21,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(helpText());
     return 0;
   }
+  // The services' own start-up logs would drown the live view; warnings and errors still show.
+  Logger.overrideLogger(['error', 'warn']);
   const launcher = new ServiceStackLauncher();
   const outcome = await runFlashSale(options, launcher, {
     log: (line) => process.stdout.write(line + '\n'),

@@ -1,5 +1,5 @@
 import type { FlashSaleOptions, RunMode } from './options';
-import { LoadGenerator } from './load/load-generator';
+import { LoadSource, ThreadedLoadGenerator } from './load/threaded-load-generator';
 import { MetricsSampler } from './metrics/metrics-sampler';
 import type { DashboardEvent, Sample } from './metrics/sample.types';
 import type { RunRecord, RunSummary } from './report/run-report.types';
@@ -55,7 +55,7 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
   const settings = runSettings(options);
   const title = `${mode} mode: ${options.orders.toLocaleString('en-US')} orders, ${options.shape} over ${options.burstSeconds} s`;
   publish({ type: 'run-start', mode, title, settings });
-  const load = new LoadGenerator({
+  const load = new ThreadedLoadGenerator({
     baseUrl: stack.baseUrl,
     tokens: stack.tokens,
     courseId: stack.courseId,
@@ -67,6 +67,7 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
   });
   const view = new TerminalView({ orders: options.orders, seats: options.seats }, log, hooks.tty);
   const startedAt = performance.now();
+  const startedAtWallMs = Date.now();
   let sampleErrors = 0;
   const sampler = new MetricsSampler(
     { mode, probe: stack.probe, counters: () => load.counters, latency: () => load.latency, startedAt },
@@ -82,7 +83,8 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
   view.start(mode);
   sampler.start();
   const result = await load.run();
-  const burstEndT = (load.counters.lastSentAtMs - load.counters.startedAtMs) / 1000;
+  // Intake ends with the last answer (or timeout): from then on only the backlog is left.
+  const intakeEndT = Math.max(0, (result.counters.lastAnsweredAtMs - startedAtWallMs) / 1000);
 
   // Wait until every accepted order is final: PostgreSQL has no pending row, the receipts are
   // all final, and no consumer group is behind.
@@ -111,7 +113,7 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
   const invariants = await stack.probe.invariants(result.acceptedOrderIds);
   const counts = await stack.probe.orderCounts();
   const summary = summarise(mode, options, load, sampler.samples, finalSample, invariants, counts.rejectedByReason, {
-    burstEndT,
+    intakeEndT,
     drainedAtT: drained ? drainedAtT : null,
     drained,
   });
@@ -151,7 +153,8 @@ function runSettings(o: FlashSaleOptions): Record<string, string | number> {
 }
 
 interface DrainTimes {
-  burstEndT: number;
+  /** Seconds (since the burst started) of the last intake answer. */
+  intakeEndT: number;
   drainedAtT: number | null;
   drained: boolean;
 }
@@ -160,7 +163,7 @@ interface DrainTimes {
 export function summarise(
   mode: RunMode,
   options: FlashSaleOptions,
-  load: LoadGenerator,
+  load: LoadSource,
   samples: readonly Sample[],
   finalSample: Sample,
   invariants: InvariantReport,
@@ -168,7 +171,7 @@ export function summarise(
   times: DrainTimes,
 ): RunSummary {
   const p = load.latency.percentiles();
-  const atBurstEnd = samples.find((s) => s.t >= times.burstEndT) ?? finalSample;
+  const atBurstEnd = samples.find((s) => s.t >= times.intakeEndT) ?? finalSample;
   const backlog = Math.max(0, atBurstEnd.accepted - atBurstEnd.final);
   const chargeable = Math.min(options.seats, options.buyers, finalSample.accepted);
   const paymentBacklog = Math.min(backlog, Math.max(0, chargeable - atBurstEnd.paid));
@@ -193,7 +196,7 @@ export function summarise(
     intakeErrors: c.intakeErrors,
     intakeTimeouts: c.timeouts,
     maxLag: samples.reduce((m, s) => Math.max(m, s.totalLag), 0),
-    drainSeconds: times.drainedAtT === null ? null : round1(Math.max(0, times.drainedAtT - times.burstEndT)),
+    drainSeconds: times.drainedAtT === null ? null : round1(Math.max(0, times.drainedAtT - times.intakeEndT)),
     predictedDrainSeconds: round1(paymentBacklog / capacity),
     backlogAtBurstEnd: backlog,
     paymentBacklogAtBurstEnd: paymentBacklog,

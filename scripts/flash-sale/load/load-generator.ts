@@ -6,7 +6,7 @@ import { sendSchedule } from './burst-shape';
 
 /** Payment methods the buyers alternate between. */
 const PAYMENT_METHODS = ['alipay', 'wechat'] as const;
-/** Longest pause of the scheduler loop between two checks of the clock. */
+/** Shorter waits for a click time are skipped (sent at once). */
 const SCHEDULER_TICK_MS = 1;
 
 export interface LoadPlan {
@@ -26,8 +26,10 @@ export interface LoadPlan {
 
 /** Live counters of a load run; read by the sampler at any time. */
 export interface LoadCounters {
-  /** Orders whose click time has come (a request was started). */
+  /** Orders whose click time has come (the offered load; refreshed by refreshClicked()). */
   sent: number;
+  /** Requests actually sent (an order can wait for a free connection, or be given up). */
+  dispatched: number;
   /** Requests answered at all (any HTTP status). */
   answered: number;
   /** 2xx answers carrying an orderId. */
@@ -52,15 +54,17 @@ export interface LoadResult {
 }
 
 /**
- * Fires orders at order-service over real HTTP, open loop: each order is sent at its scheduled
- * time whether or not earlier ones were answered, like a crowd clicking "buy". Latency is
- * measured from the scheduled click to the answer, so time spent waiting for a free connection
- * counts (no coordinated omission). Single use: call run() once.
+ * Fires orders at order-service over real HTTP: each order has a click time from the burst
+ * shape, and is sent then or, when every connection is busy, as soon as one frees up, like a
+ * crowd behind a bounded client pool. Latency is measured from the scheduled click to the
+ * answer, so time spent waiting for a free connection counts (no coordinated omission).
+ * Single use: call run() once.
  */
 export class LoadGenerator {
   readonly latency = new LatencyRecorder();
   readonly counters: LoadCounters = {
     sent: 0,
+    dispatched: 0,
     answered: 0,
     accepted: 0,
     refused: 0,
@@ -82,35 +86,64 @@ export class LoadGenerator {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, maxFreeSockets: plan.connections });
   }
 
-  /** Sends every order on schedule and resolves when each has been answered or timed out. */
+  private schedule: Float64Array | null = null;
+  private startedAt = 0;
+
+  /**
+   * Sends every order on schedule and resolves when each has been answered or given up.
+   * `connections` lanes each take the next order in line, wait for its click time and send
+   * it; an order still waiting for a lane requestTimeoutMs after its click is given up
+   * (the buyer's browser timed out) and counted as a timeout.
+   */
   async run(): Promise<LoadResult> {
     const schedule = sendSchedule(this.plan.shape, this.plan.orders, this.plan.durationMs);
-    const start = performance.now();
+    this.schedule = schedule;
+    this.startedAt = performance.now();
     this.counters.startedAtMs = Date.now();
-    const inflight: Array<Promise<void>> = [];
     let next = 0;
-    await new Promise<void>((resolve) => {
-      const tick = (): void => {
-        const elapsed = performance.now() - start;
-        while (next < schedule.length && schedule[next] <= elapsed) {
-          inflight.push(this.fire(next, start + schedule[next]));
-          next++;
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        const i = next++;
+        if (i >= schedule.length) return;
+        const due = this.startedAt + schedule[i];
+        const wait = due - performance.now();
+        if (wait >= SCHEDULER_TICK_MS) await new Promise((r) => setTimeout(r, wait));
+        this.counters.lastSentAtMs = Date.now();
+        if (performance.now() - due >= this.plan.requestTimeoutMs) {
+          this.counters.timeouts++;
+          this.counters.intakeErrors++;
+          this.latency.record(performance.now() - due);
+          this.counters.lastAnsweredAtMs = Date.now();
+          continue;
         }
-        if (next >= schedule.length) resolve();
-        else setTimeout(tick, Math.min(SCHEDULER_TICK_MS, Math.max(0, schedule[next] - elapsed)));
-      };
-      tick();
-    });
-    this.counters.lastSentAtMs = Date.now();
-    await Promise.all(inflight);
+        await this.fire(i, due);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.plan.connections, schedule.length) }, lane));
+    this.counters.sent = schedule.length;
     this.agent.destroy();
     return { counters: this.counters, acceptedOrderIds: this.acceptedOrderIds };
+  }
+
+  /** Updates `counters.sent` to the orders whose click time has come (the offered load). */
+  refreshClicked(): void {
+    const schedule = this.schedule;
+    if (!schedule) return;
+    const elapsed = performance.now() - this.startedAt;
+    let lo = 0;
+    let hi = schedule.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (schedule[mid] <= elapsed) lo = mid + 1;
+      else hi = mid;
+    }
+    this.counters.sent = lo;
   }
 
   private fire(index: number, scheduledAt: number): Promise<void> {
     const { tokens, courseId, requestTimeoutMs } = this.plan;
     const body = JSON.stringify({ courseId, paymentMethod: PAYMENT_METHODS[index % PAYMENT_METHODS.length] });
-    this.counters.sent++;
+    this.counters.dispatched++;
     return new Promise<void>((resolve) => {
       let settled = false;
       const finish = (outcome: () => void): void => {

@@ -12,6 +12,11 @@ export class LatencyRecorder {
     this.window.push(ms);
   }
 
+  /** Every value recorded so far, in order (a live view: do not modify). */
+  values(): readonly number[] {
+    return this.all;
+  }
+
   get count(): number {
     return this.all.length;
   }

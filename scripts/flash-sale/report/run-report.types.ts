@@ -26,11 +26,11 @@ export interface RunSummary {
   intakeErrors: number;
   intakeTimeouts: number;
   maxLag: number;
-  /** Seconds from the last click of the burst until every accepted order was final. */
+  /** Seconds from the end of intake (last answer) until every accepted order was final. */
   drainSeconds: number | null;
   /** Little's law: backlog at the end of the burst / capacity of the bottleneck (payment). */
   predictedDrainSeconds: number;
-  /** Orders accepted but not yet final when the burst ended. */
+  /** Orders accepted but not yet final when intake ended. */
   backlogAtBurstEnd: number;
   /** Of the backlog, the orders still to be charged (bounded by seats): the bottleneck's work. */
   paymentBacklogAtBurstEnd: number;
