@@ -19,6 +19,7 @@ const COMPARED: Array<[string, keyof RunSummary]> = [
   ['peak intake /s', 'peakIntakePerSec'],
   ['peak processed /s', 'peakProcessedPerSec'],
   ['confirmed', 'confirmed'],
+  ['  buyer saw an error, yet charged', 'confirmedWithoutReceipt'],
   ['max lag', 'maxLag'],
   ['drain s (measured)', 'drainSeconds'],
   ['drain s (predicted)', 'predictedDrainSeconds'],

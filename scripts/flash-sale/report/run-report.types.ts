@@ -18,6 +18,8 @@ export interface RunSummary {
   doubleCharged: number;
   /** Successful charges whose order ended neither PAID nor CONFIRMED (reported only). */
   chargedWithoutSeat: number;
+  /** Confirmed (and charged) orders whose buyer saw an error or timeout instead of a receipt. */
+  confirmedWithoutReceipt: number;
   intakeP50Ms: number | null;
   intakeP90Ms: number | null;
   intakeP99Ms: number | null;

@@ -40,8 +40,11 @@ const GATEWAY_P99_FACTOR = 4;
 export class ServiceStackLauncher implements StackLauncher {
   private databases: RunDatabaseServer | null = null;
 
+  /** `databaseUrl`: a PostgreSQL server to create the runs' databases on (unset: embedded). */
+  constructor(private readonly options: { databaseUrl?: string } = {}) {}
+
   async start(settings: StackSettings, log: (line: string) => void): Promise<RunningStack> {
-    this.databases ??= new RunDatabaseServer(settings.databaseUrl, log);
+    this.databases ??= new RunDatabaseServer(this.options.databaseUrl, log);
     const db = await this.databases.create(settings.mode);
     const brokerDir = mkdtempSync(join(tmpdir(), 'flash-sale-broker-'));
     const cleanups: Array<() => Promise<void>> = [
@@ -52,7 +55,8 @@ export class ServiceStackLauncher implements StackLauncher {
       for (const fn of cleanups.splice(0)) await fn().catch((e: unknown) => log(`cleanup failed: ${String(e)}`));
     };
     try {
-      applyEnvironment(settings, db.url);
+      const restoreEnv = applyEnvironment(settings, db.url);
+      cleanups.push(async () => restoreEnv());
       const broker = await EmbeddedBroker.start({ dataDir: brokerDir, numPartitions: settings.partitions });
       cleanups.unshift(() => broker.close());
       const connection = KafkaConnection.onBroker(broker, `flash-sale-${settings.mode}`);
@@ -89,8 +93,8 @@ export class ServiceStackLauncher implements StackLauncher {
   }
 }
 
-/** The services read their configuration from the environment (as with `npm start`). */
-function applyEnvironment(s: StackSettings, databaseUrl: string): void {
+/** The services read their configuration from the environment (as with `npm start`); returns an undo. */
+function applyEnvironment(s: StackSettings, databaseUrl: string): () => void {
   const half = s.payment.capacityPerSec / 2;
   const gateway = (method: 'ALIPAY' | 'WECHAT', rps: number): Record<string, string> => ({
     [`PAYMENT_${method}_RPS`]: String(Math.max(1, Math.round(rps))),
@@ -99,7 +103,7 @@ function applyEnvironment(s: StackSettings, databaseUrl: string): void {
     [`PAYMENT_${method}_LATENCY_P99_MS`]: String(s.payment.latencyMs * GATEWAY_P99_FACTOR),
     [`PAYMENT_${method}_FAILURE_RATE`]: String(s.payment.failureRate),
   });
-  Object.assign(process.env, {
+  const values: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     TOPIC_PARTITIONS: String(s.partitions),
     CONSUMER_MEMBERS: String(s.consumersPerService),
@@ -108,7 +112,15 @@ function applyEnvironment(s: StackSettings, databaseUrl: string): void {
     ORDER_DEADLINE_MS: String(SIMULATION_ORDER_DEADLINE_MS),
     ...gateway('ALIPAY', Math.ceil(half)),
     ...gateway('WECHAT', Math.floor(half) || 1),
-  });
+  };
+  const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
 }
 
 async function seedCourse(pool: Pool, seats: number): Promise<void> {

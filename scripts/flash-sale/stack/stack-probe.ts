@@ -124,6 +124,11 @@ export class SqlBrokerProbe implements StackProbe {
       `SELECT p.order_id FROM payments.payments p LEFT JOIN orders.orders o USING (order_id)
         WHERE p.status = 'SUCCEEDED' AND (o.status IS NULL OR o.status NOT IN ('PAID', 'CONFIRMED'))`,
     );
+    const unknowing = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders.orders
+        WHERE status = 'CONFIRMED' AND NOT (order_id = ANY($1::uuid[]))`,
+      [receiptIds],
+    );
     const examples = [
       ...notFinal.rows.slice(0, MAX_EXAMPLES).map((r) => `lost ${r.order_id} (${r.status ?? 'no row'})`),
       ...doubled.rows.slice(0, MAX_EXAMPLES).map((r) => `charged ${r.n}x: ${r.what}`),
@@ -135,6 +140,7 @@ export class SqlBrokerProbe implements StackProbe {
       oversold,
       doubleCharged: doubled.rows.reduce((n, r) => n + r.n - 1, 0),
       chargedWithoutSeat: chargedWithoutSeat.rows.length,
+      confirmedWithoutReceipt: unknowing.rows[0].n,
       ordersOnBroker: new Set(onBroker).size,
       examples,
     };

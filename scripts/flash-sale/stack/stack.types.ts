@@ -8,8 +8,6 @@ export interface StackSettings {
   payment: PaymentSettings;
   partitions: number;
   consumersPerService: number;
-  /** Use this PostgreSQL; unset = embedded PostgreSQL in a fresh temporary data dir. */
-  databaseUrl?: string;
   /** Direct mode: server-side timeout of one request's call chain. */
   directTimeoutMs: number;
 }
@@ -46,6 +44,8 @@ export interface InvariantReport {
   doubleCharged: number;
   /** Successful charges whose order is neither PAID nor CONFIRMED (money taken, no seat). Reported, not an exit-code invariant. */
   chargedWithoutSeat: number;
+  /** Orders CONFIRMED (seat sold, buyer charged) whose buyer got an error or timeout instead of a receipt. */
+  confirmedWithoutReceipt: number;
   /** Orders the broker holds in the intake topic (0 in direct mode). */
   ordersOnBroker: number;
   /** Example order ids behind a non-zero figure, to look into. */
