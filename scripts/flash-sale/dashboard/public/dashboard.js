@@ -6,7 +6,7 @@
 
   var COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
   var MAX_POINTS = 2400;
-  var state = { runs: {}, order: [], samplesReceived: 0, chartUpdates: 0, ended: false };
+  var state = { runs: {}, order: [], samplesReceived: 0, chartUpdates: 0, ended: false, report: false };
   window.__flashSale = state;
 
   function el(tag, attrs, text) {
@@ -113,7 +113,8 @@
       summary: summary,
       rates: lineChart(cRates, 'Intake rate vs processing rate (orders/s)', 'orders per second', false),
       lag: lineChart(cLag, 'Consumer lag per group', 'messages behind', false),
-      partitions: barChart(cPart, 'Lag per consumer group and partition (now)'),
+      partitions: barChart(cPart, state.report ? 'Peak lag per consumer group and partition' : 'Lag per consumer group and partition (now)'),
+      peakLag: {},
       latency: lineChart(cLat, 'Intake latency percentiles (click → answer)', 'milliseconds', true),
       dirty: false,
     };
@@ -137,7 +138,12 @@
     push(run.latency, 'p99', s.t, s.latencyP99);
     Object.keys(s.lagByGroup || {}).forEach(function (g) { push(run.lag, g, s.t, s.lagByGroup[g]); });
     push(run.lag, 'total', s.t, s.totalLag);
-    setPartitions(run.partitions, s.lag || []);
+    (s.lag || []).forEach(function (e) {
+      var k = e.group + '|' + e.topic + '|' + e.partition;
+      var prev = run.peakLag[k];
+      if (!prev || e.lag > prev.lag) run.peakLag[k] = { group: e.group, topic: e.topic, partition: e.partition, lag: e.lag };
+    });
+    setPartitions(run.partitions, state.report ? Object.keys(run.peakLag).map(function (k) { return run.peakLag[k]; }) : s.lag || []);
     TILES.forEach(function (t) {
       var v = s[t[0]];
       run.tiles[t[0]].textContent = typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
@@ -220,6 +226,7 @@
 
   /** Report mode: draw everything from the embedded data. */
   window.renderReport = function (report) {
+    state.report = true;
     setPhase('report of ' + report.generatedAt);
     report.runs.forEach(function (r) {
       createRun(r.mode, r.title, r.settings);
