@@ -170,6 +170,7 @@ export function summarise(
   times: DrainTimes,
 ): RunSummary {
   const p = load.latency.percentiles();
+  const service = load.service.percentiles();
   const atBurstEnd = samples.find((s) => s.t >= times.intakeEndT) ?? finalSample;
   const backlog = Math.max(0, atBurstEnd.accepted - atBurstEnd.final);
   const chargeable = Math.min(options.seats, options.buyers, finalSample.accepted);
@@ -193,6 +194,8 @@ export function summarise(
     intakeP90Ms: p.p90,
     intakeP99Ms: p.p99,
     intakeMaxMs: p.max,
+    intakeServiceP50Ms: service.p50,
+    intakeServiceP99Ms: service.p99,
     intakeErrors: c.intakeErrors,
     intakeTimeouts: c.timeouts,
     maxLag: samples.reduce((m, s) => Math.max(m, s.totalLag), 0),

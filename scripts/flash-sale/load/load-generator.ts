@@ -61,7 +61,10 @@ export interface LoadResult {
  * Single use: call run() once.
  */
 export class LoadGenerator {
+  /** Click → answer (includes waiting for a free connection): what the buyer lives through. */
   readonly latency = new LatencyRecorder();
+  /** Request sent → answer: the service's own response time. */
+  readonly service = new LatencyRecorder();
   readonly counters: LoadCounters = {
     sent: 0,
     dispatched: 0,
@@ -154,6 +157,7 @@ export class LoadGenerator {
         this.counters.lastAnsweredAtMs = Date.now();
         resolve();
       };
+      const sentAt = performance.now();
       const req = http.request(this.url, {
         method: 'POST',
         agent: this.agent,
@@ -169,6 +173,7 @@ export class LoadGenerator {
           this.counters.timeouts++;
           this.counters.intakeErrors++;
           this.latency.record(performance.now() - scheduledAt);
+          this.service.record(performance.now() - sentAt);
         });
         req.destroy();
       }, Math.max(1, scheduledAt + requestTimeoutMs - performance.now()));
@@ -180,6 +185,7 @@ export class LoadGenerator {
           finish(() => {
             const status = res.statusCode ?? 0;
             this.latency.record(performance.now() - scheduledAt);
+            this.service.record(performance.now() - sentAt);
             this.counters.answered++;
             this.counters.byStatus[status] = (this.counters.byStatus[status] ?? 0) + 1;
             if (status >= 200 && status < 300) {

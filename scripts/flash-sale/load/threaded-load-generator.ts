@@ -8,6 +8,7 @@ import type { WorkerMessage } from './load-worker';
 export interface LoadSource {
   readonly counters: LoadCounters;
   readonly latency: LatencyRecorder;
+  readonly service: LatencyRecorder;
 }
 
 /**
@@ -17,6 +18,7 @@ export interface LoadSource {
  */
 export class ThreadedLoadGenerator implements LoadSource {
   readonly latency = new LatencyRecorder();
+  readonly service = new LatencyRecorder();
   counters: LoadCounters = {
     sent: 0, dispatched: 0, answered: 0, accepted: 0, refused: 0, intakeErrors: 0, timeouts: 0, connectionErrors: 0, byStatus: {},
     startedAtMs: 0, lastSentAtMs: 0, lastAnsweredAtMs: 0,
@@ -36,6 +38,7 @@ export class ThreadedLoadGenerator implements LoadSource {
         }
         this.counters = m.counters;
         for (const v of m.latencies) this.latency.record(v);
+        for (const v of m.serviceTimes) this.service.record(v);
         if (m.type === 'done') {
           finished = true;
           resolve({ counters: m.counters, acceptedOrderIds: m.acceptedOrderIds });

@@ -24,6 +24,9 @@ export interface RunSummary {
   intakeP90Ms: number | null;
   intakeP99Ms: number | null;
   intakeMaxMs: number | null;
+  /** Request sent → answer (without the wait for a free client connection). */
+  intakeServiceP50Ms: number | null;
+  intakeServiceP99Ms: number | null;
   /** 5xx/429 answers, timeouts and connection errors. */
   intakeErrors: number;
   intakeTimeouts: number;
