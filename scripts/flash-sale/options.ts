@@ -12,7 +12,7 @@ export type BurstShape = (typeof BURST_SHAPES)[number];
 export interface PaymentSettings {
   /** Charges per second the simulated gateway accepts (per method). */
   capacityPerSec: number;
-  /** Mean gateway latency in milliseconds. */
+  /** Median gateway latency in milliseconds (p99 is 4x). */
   latencyMs: number;
   /** Probability (0..1) that a charge is declined. */
   failureRate: number;
@@ -50,8 +50,8 @@ export interface FlashSaleOptions {
 
 export const DEFAULT_OPTIONS: Readonly<FlashSaleOptions> = Object.freeze({
   orders: 20_000,
-  buyers: 10_000,
-  seats: 8_000,
+  buyers: 18_000,
+  seats: 15_000,
   shape: 'spike',
   burstSeconds: 2,
   payment: Object.freeze({ capacityPerSec: 1_000, latencyMs: 20, failureRate: 0.02 }),
@@ -65,7 +65,7 @@ export const DEFAULT_OPTIONS: Readonly<FlashSaleOptions> = Object.freeze({
   reportDir: null,
   requestTimeoutMs: 10_000,
   directTimeoutMs: 5_000,
-  connections: 256,
+  connections: 1_000,
   drainTimeoutSeconds: 180,
   sampleMs: 250,
   help: false,
@@ -186,12 +186,13 @@ Load
                                waves: three surges
                                steady: a constant rate
   --burst-seconds <s>        duration of the burst (default ${d.burstSeconds})
-  --connections <n>          concurrent HTTP connections of the load generator (default ${d.connections})
-  --request-timeout-ms <ms>  a request slower than this is an intake error (default ${d.requestTimeoutMs})
+  --connections <n>          concurrent HTTP connections of the crowd; an order waits for a free one
+                             and counts as a timeout after --request-timeout-ms (default ${d.connections})
+  --request-timeout-ms <ms>  a buyer gives up this long after clicking: an intake error (default ${d.requestTimeoutMs})
 
 Downstream
   --payment-capacity <n>     payment gateway capacity, charges per second (default ${d.payment.capacityPerSec})
-  --payment-latency-ms <ms>  mean payment gateway latency (default ${d.payment.latencyMs})
+  --payment-latency-ms <ms>  median payment gateway latency, p99 = 4x (default ${d.payment.latencyMs})
   --payment-failure-rate <p> share of declined charges, 0..1 (default ${d.payment.failureRate})
   --partitions <n>           partitions per pipeline topic (default ${d.partitions})
   --consumers <n>            consumer instances per service, one group per service (default ${d.consumersPerService})
