@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Topics } from '@peak/contracts';
+import { EXIT_INVARIANT_BROKEN, runFlashSale } from '../../scripts/flash-sale/flash-sale';
+import { parseOptions } from '../../scripts/flash-sale/options';
+import { SqlBrokerProbe } from '../../scripts/flash-sale/stack/stack-probe';
+import type { InvariantReport, RunningStack, StackLauncher } from '../../scripts/flash-sale/stack/stack.types';
+import { PipelineHarness } from '../e2e/support/pipeline.harness';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+describe('invariant checks read PostgreSQL and the broker', () => {
+  let h: PipelineHarness;
+  let probe: SqlBrokerProbe;
+
+  beforeAll(async () => {
+    h = await PipelineHarness.start();
+    await h.addCourse('inv-course', 1, 500);
+    probe = new SqlBrokerProbe(h.pool, h.kafka, 'broker', 'inv-course');
+  });
+
+  afterAll(async () => {
+    await probe?.close();
+    await h?.close();
+  });
+
+  const insertOrder = (orderId: string, buyer: string, status: string): Promise<unknown> =>
+    h.pool.query(
+      `INSERT INTO orders.orders (order_id, buyer_id, idempotency_key, course_id, payment_method, status, created_at, deadline_at)
+       VALUES ($1::uuid, $2, $1::text, 'inv-course', 'alipay', $3, now(), now() + interval '1 hour')`,
+      [orderId, buyer, status],
+    );
+  const insertPayment = (orderId: string): Promise<unknown> =>
+    h.pool.query(`INSERT INTO payments.payments (order_id, method, amount_cents, status) VALUES ($1, 'alipay', 500, 'SUCCEEDED')`, [orderId]);
+
+  it('a clean database shows nothing', async () => {
+    expect(await probe.invariants([])).toMatchObject({ lost: 0, oversold: 0, doubleCharged: 0, ordersOnBroker: 0 });
+  });
+
+  it('counts lost orders (receipt or broker record without a final row), oversold seats and double charges', async () => {
+    const [a, b, pending, receiptOnly, brokerOnly] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    // Two confirmed orders of the same buyer for a one-seat course, each charged: oversold and double charged.
+    await insertOrder(a, 'buyer-x', 'CONFIRMED');
+    await insertOrder(b, 'buyer-x', 'CONFIRMED');
+    await insertPayment(a);
+    await insertPayment(b);
+    await insertOrder(pending, 'buyer-y', 'VALIDATED');
+    // An order only the broker knows (its payload is garbage, so no service turns it into a row).
+    const producer = h.kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: Topics.OrderCreated, acks: -1, messages: [{ key: brokerOnly, value: Buffer.from('not protobuf') }] });
+    await producer.disconnect();
+
+    const report: InvariantReport = await probe.invariants([receiptOnly, a]);
+    expect(report.lost).toBe(3); // pending + receiptOnly + brokerOnly
+    expect(report.missing).toBe(2);
+    expect(report.ordersOnBroker).toBe(1);
+    expect(report.oversold).toBe(1);
+    expect(report.doubleCharged).toBe(1);
+    expect(report.examples.join('\n')).toContain(receiptOnly);
+  });
+});
+
+describe('exit code', () => {
+  it('a run with a broken invariant ends with exit code 1 and says BROKEN', async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ orderId: randomUUID(), status: 'PENDING' })));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const launcher: StackLauncher = {
+      start: async (): Promise<RunningStack> => ({
+        baseUrl: `http://127.0.0.1:${port}`,
+        courseId: 'c',
+        tokens: ['t'],
+        probe: {
+          // Every order final at once; the final check finds one oversold seat.
+          orderCounts: async () => ({ total: 20, confirmed: 20, rejected: 0, rejectedByReason: {}, paid: 20 }),
+          consumerLag: async () => [],
+          invariants: async () => ({ lost: 0, missing: 0, oversold: 1, doubleCharged: 0, chargedWithoutSeat: 0, confirmedWithoutReceipt: 0, ordersOnBroker: 20, examples: ['seats total 19'] }),
+        },
+        stop: async () => undefined,
+      }),
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'flash-sale-exit-'));
+    const lines: string[] = [];
+    try {
+      const outcome = await runFlashSale(parseOptions(['--orders', '20', '--burst-seconds', '0.2', '--no-dashboard', '--report-dir', dir]), launcher, {
+        log: (l) => lines.push(l),
+        printJson: () => undefined,
+        tty: false,
+      });
+      expect(outcome.exitCode).toBe(EXIT_INVARIANT_BROKEN);
+      expect(outcome.report.ok).toBe(false);
+      expect(lines.join('\n')).toMatch(/oversold 1.*BROKEN/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      server.close();
+    }
+  });
+});
