@@ -8,7 +8,7 @@ export const DEFAULT_RETRY_MAX_ATTEMPTS = 5;
 export const DEFAULT_RETRY_INITIAL_BACKOFF_MS = 20;
 export const DEFAULT_RETRY_MAX_BACKOFF_MS = 2_000;
 export const DEFAULT_TOPIC_PARTITIONS = 4;
-export const DEFAULT_CONSUMER_MAX_YIELD_MS = 2_000;
+export const DEFAULT_CONSUMER_MAX_YIELD_MS = 10_000;
 
 /** Environment read by the messaging library. */
 export class MessagingEnv {
