@@ -41,6 +41,7 @@ export async function runFlashSale(options: FlashSaleOptions, launcher: StackLau
     io.onDashboard?.(dashboard.url);
   }
   const records: RunRecord[] = [];
+  let outcome: FlashSaleOutcome;
   try {
     for (const mode of options.modes) {
       const record = await runOnce(mode, options, launcher, {
@@ -76,8 +77,7 @@ export async function runFlashSale(options: FlashSaleOptions, launcher: StackLau
       io.log(`Dashboard stays up for ${options.holdSeconds} s: ${dashboard.url}`);
       await new Promise((r) => setTimeout(r, options.holdSeconds * 1000));
     }
-    if (options.json) io.printJson(JSON.stringify(report));
-    return {
+    outcome = {
       exitCode: report.ok ? EXIT_OK : EXIT_INVARIANT_BROKEN,
       report,
       reportDir,
@@ -88,4 +88,7 @@ export async function runFlashSale(options: FlashSaleOptions, launcher: StackLau
     await dashboard?.close();
     await launcher.close?.();
   }
+  // Last, after everything has shut down: nothing may print after this line.
+  if (options.json) io.printJson(JSON.stringify(outcome.report));
+  return outcome;
 }

@@ -212,6 +212,9 @@ Output
   --drain-timeout-seconds <s> stop waiting for final orders after this long (default ${d.drainTimeoutSeconds})
   -h, --help                 this text
 
+Environment: DATABASE_URL=postgres://… runs on that server instead of an embedded PostgreSQL
+(each run creates, then drops, its own database there: the user needs CREATEDB).
+
 Exit code: 0 when no order was lost, no seat oversold and nobody charged twice; 1 otherwise;
 2 on bad options or a failure to boot.
 `;

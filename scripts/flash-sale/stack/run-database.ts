@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { acquireEmbeddedPostgres, releaseEmbeddedPostgres } from '@peak/database';
+import { makeTempDir, removeTempDir } from './temp-dirs';
 
 /** A fresh database for one run; drop() removes it. */
 export interface RunDatabase {
@@ -48,12 +47,12 @@ export class RunDatabaseServer {
     this.embedded = null;
     this.adminUrl = null;
     await releaseEmbeddedPostgres(dataDir);
-    rmSync(root, { recursive: true, force: true });
+    removeTempDir(root);
   }
 
   private async admin(): Promise<string> {
     if (this.adminUrl) return this.adminUrl;
-    const root = mkdtempSync(join(tmpdir(), 'flash-sale-pg-'));
+    const root = makeTempDir('flash-sale-pg-');
     const dataDir = join(root, 'data');
     const port = await freePort();
     this.log(`DATABASE_URL is unset: starting an embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`);

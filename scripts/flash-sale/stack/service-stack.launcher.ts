@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import * as bcrypt from 'bcryptjs';
@@ -12,6 +9,7 @@ import { configureHttpApp, createFastifyAdapter } from '@peak/platform';
 import { PlatformModule } from '../../../apps/all-in-one/src/platform.module';
 import { TokensService } from '../../../apps/auth/src/login/tokens.service';
 import { RunDatabaseServer } from './run-database';
+import { makeTempDir, removeTempDir } from './temp-dirs';
 import { SqlBrokerProbe } from './stack-probe';
 import type { RunningStack, StackLauncher, StackSettings } from './stack.types';
 
@@ -39,6 +37,9 @@ const GATEWAY_P99_FACTOR = 4;
  */
 export class ServiceStackLauncher implements StackLauncher {
   private databases: RunDatabaseServer | null = null;
+  /** Stop functions of stacks started and not stopped yet. */
+  private readonly running = new Set<() => Promise<void>>();
+  private closing: Promise<void> | null = null;
 
   /** `databaseUrl`: a PostgreSQL server to create the runs' databases on (unset: embedded). */
   constructor(private readonly options: { databaseUrl?: string } = {}) {}
@@ -46,14 +47,16 @@ export class ServiceStackLauncher implements StackLauncher {
   async start(settings: StackSettings, log: (line: string) => void): Promise<RunningStack> {
     this.databases ??= new RunDatabaseServer(this.options.databaseUrl, log);
     const db = await this.databases.create(settings.mode);
-    const brokerDir = mkdtempSync(join(tmpdir(), 'flash-sale-broker-'));
+    const brokerDir = makeTempDir('flash-sale-broker-');
     const cleanups: Array<() => Promise<void>> = [
-      async () => rmSync(brokerDir, { recursive: true, force: true }),
+      async () => removeTempDir(brokerDir),
       () => db.drop(),
     ];
     const cleanup = async (): Promise<void> => {
+      this.running.delete(cleanup);
       for (const fn of cleanups.splice(0)) await fn().catch((e: unknown) => log(`cleanup failed: ${String(e)}`));
     };
+    this.running.add(cleanup);
     try {
       const restoreEnv = applyEnvironment(settings, db.url);
       cleanups.push(async () => restoreEnv());
@@ -73,6 +76,7 @@ export class ServiceStackLauncher implements StackLauncher {
       await app.listen(0, '127.0.0.1');
       const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
       const pool = new Pool({ connectionString: db.url, max: 3 });
+      pool.on('error', () => undefined); // an idle connection dropped (e.g. PostgreSQL stopping on Ctrl-C): the next query reconnects
       cleanups.unshift(() => pool.end());
       await seedCourse(pool, settings.seats);
       await seedBuyers(pool, settings.buyers);
@@ -87,9 +91,14 @@ export class ServiceStackLauncher implements StackLauncher {
     }
   }
 
-  async close(): Promise<void> {
-    await this.databases?.close();
-    this.databases = null;
+  /** Stops any stack still running (e.g. on Ctrl-C), then the embedded PostgreSQL; removes temporary data. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const stop of [...this.running]) await stop();
+      await this.databases?.close();
+      this.databases = null;
+    })();
+    return this.closing;
   }
 }
 
