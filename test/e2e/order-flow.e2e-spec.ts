@@ -27,6 +27,12 @@ describe('order pipeline: single orders', () => {
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ status: 'CONFIRMED', courseId: 'e2e-course', amountCents: 4200 });
     for (const step of ['createdAt', 'validatedAt', 'paidAt', 'confirmedAt']) expect(view.body.timestamps[step]).toEqual(expect.any(String));
+
+    const metrics = await h.http().get('/metrics');
+    expect(metrics.text).toMatch(/orders_intake_total\{result="accepted"\} [1-9]/);
+    expect(metrics.text).toMatch(/events_delivered\{group="payment",topic="payments.requested",result="processed"\} [1-9]/);
+    expect((await h.http().get('/health')).body).toMatchObject({ status: 'ok' });
+    expect((await h.http().get('/courses/e2e-course')).body).toMatchObject({ seatsTotal: 10, seatsLeft: 9, priceCents: 4200, onSale: true });
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DeliveryOutcome } from '@peak/messaging';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DeliveryStats } from '@peak/messaging';
 
 const INTAKE_BUCKETS_SECONDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
@@ -26,15 +26,17 @@ export class OrdersMetrics {
     labelNames: ['status', 'reason'] as const,
     registers: [this.registry],
   });
-  private readonly deliveries = new Counter({
-    name: 'events_delivered_total',
-    help: 'Event deliveries by consumer group, topic and outcome',
-    labelNames: ['group', 'topic', 'result'] as const,
-    registers: [this.registry],
-  });
-
-  constructor() {
+  constructor(deliveryStats: DeliveryStats) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'events_delivered',
+      help: 'Event deliveries in this process by consumer group, topic and outcome (processed, retried, dead-lettered)',
+      labelNames: ['group', 'topic', 'result'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const c of deliveryStats.snapshot()) this.set({ group: c.group, topic: c.topic, result: c.result }, c.count);
+      },
+    });
   }
 
   intakeAccepted(seconds: number): void {
@@ -48,9 +50,5 @@ export class OrdersMetrics {
 
   transition(status: string, reason: string | null): void {
     this.transitions.inc({ status, reason: reason ?? '' });
-  }
-
-  delivery(outcome: DeliveryOutcome): void {
-    this.deliveries.inc({ group: outcome.group, topic: outcome.topic, result: outcome.result });
   }
 }

@@ -5,6 +5,7 @@ import { messagingConfig } from '../config/messaging.config';
 import { KAFKA_CLIENT } from '../messaging.module';
 import { PeakKafkaServer, PeakKafkaServerOptions } from './peak-kafka.server';
 import { IntakePacer } from '../pacing/intake-pacer';
+import { DeliveryStats } from '../stats/delivery-stats';
 
 /** Consumer session timeout: how long a silent member keeps its partitions. */
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
@@ -19,6 +20,7 @@ export function createPeakKafkaServer(
   overrides: Partial<PeakKafkaServerOptions> = {},
 ): PeakKafkaServer {
   const config = app.get<ConfigType<typeof messagingConfig>>(messagingConfig.KEY);
+  const stats = app.get(DeliveryStats);
   return new PeakKafkaServer({
     kafka: () => app.get<Kafka>(KAFKA_CLIENT),
     defaultGroup,
@@ -26,6 +28,7 @@ export function createPeakKafkaServer(
     retry: config.retry,
     pacer: config.consumerMaxYieldMs > 0 ? app.get(IntakePacer) : undefined,
     maxYieldMs: config.consumerMaxYieldMs,
+    onOutcome: (outcome) => stats.record(outcome),
     consumer: {
       sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
       heartbeatInterval: DEFAULT_HEARTBEAT_INTERVAL_MS,
