@@ -67,7 +67,14 @@ export class PipelineHarness {
     Object.assign(process.env, BASE_TEST_ENV, env, { DATABASE_URL: db.url, BROKER_STORAGE: 'memory' });
     const embedded = await startEmbeddedKafka({ partitions: 4 });
     const connection = KafkaConnection.onBroker(embedded.broker, 'e2e');
-    const harness = new PipelineHarness(db, new Pool({ connectionString: db.url, max: 4 }), embedded, connection);
+    const pool = new Pool({ connectionString: db.url, max: 4 });
+    // The test database is dropped WITH (FORCE) at the end; an idle client still open then gets
+    // 57P01 (terminated by administrator). Without a listener pg-pool rethrows it and fails
+    // whichever test file runs next in this jest worker.
+    pool.on('error', (err: Error & { code?: string }) => {
+      if (err.code !== '57P01') console.error('test database pool error', err);
+    });
+    const harness = new PipelineHarness(db, pool, embedded, connection);
     await harness.boot();
     return harness;
   }
@@ -156,9 +163,12 @@ export class PipelineHarness {
   }
 
   async close(): Promise<void> {
-    await this.app.close();
-    await this.pool.end();
-    await this.embedded.stop();
-    await this.db.drop();
+    try {
+      await this.app.close();
+    } finally {
+      await this.pool.end();
+      await this.embedded.stop();
+      await this.db.drop();
+    }
   }
 }
