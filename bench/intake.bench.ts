@@ -61,11 +61,21 @@ async function waitHttp(url: string, timeoutMs = 120_000): Promise<void> {
   }
 }
 
+/** Graceful stop; a child still running after STOP_GRACE_MS is killed and reported, so the bench always ends. */
+const STOP_GRACE_MS = 15_000;
+
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
+    const kill = setTimeout(() => {
+      console.error(`warning: pid ${child.pid} did not exit ${STOP_GRACE_MS} ms after SIGTERM; sending SIGKILL`);
+      child.kill('SIGKILL');
+    }, STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
