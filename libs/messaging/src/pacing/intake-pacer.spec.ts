@@ -1,5 +1,7 @@
 import { IntakePacer } from './intake-pacer';
 
+afterEach(() => jest.useRealTimers());
+
 describe(IntakePacer.name, () => {
   it('is not busy under a trickle of requests', async () => {
     const sut = new IntakePacer(3, 1_000);
@@ -8,6 +10,8 @@ describe(IntakePacer.name, () => {
   });
 
   it('is busy during a burst and for the quiet period after it', async () => {
+    // The quiet period is measured with performance.now(), which jest's modern fake timers drive.
+    jest.useFakeTimers();
     const sut = new IntakePacer(3, 40);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -16,7 +20,9 @@ describe(IntakePacer.name, () => {
     release();
     await Promise.all(burst);
     expect(sut.busy()).toBe(true);
-    await new Promise((r) => setTimeout(r, 60));
+    jest.advanceTimersByTime(39);
+    expect(sut.busy()).toBe(true);
+    jest.advanceTimersByTime(2);
     expect(sut.busy()).toBe(false);
   });
 });
