@@ -153,10 +153,9 @@ describe(KafkaWireServer.name, () => {
     producer.send(requestFrame(ApiKey.Produce, 3, 1, produceBody('orders', batch)));
     await producer.waitForResponses(1);
     consumer.send(requestFrame(ApiKey.Fetch, 4, 9, fetchBody('orders', 1, 10_000)));
-    const started = Date.now();
     setTimeout(() => producer.send(requestFrame(ApiKey.Produce, 3, 2, produceBody('orders', batch))), 50);
+    // The fetch waits up to 10 s; waitForResponses throws after 5 s, so an answer here came from the produce.
     await consumer.waitForResponses(1, 5000);
-    expect(Date.now() - started).toBeLessThan(5000);
     const r = consumer.responses[0].body;
     r.int32(); // throttle
     r.int32(); // topics

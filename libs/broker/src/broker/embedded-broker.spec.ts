@@ -150,11 +150,12 @@ describe(EmbeddedBroker.name, () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('starts fast on an empty data directory', async () => {
-      const started = performance.now();
+    it('starts on an empty data directory with no topics and serves metadata', async () => {
+      // How fast it starts is measured by `npm run bench:broker` (startupMs), not asserted here.
       broker = await EmbeddedBroker.start({ dataDir: dir });
-      // A generous ceiling: the benchmark measures startup precisely; this guards against a regression of 10x.
-      expect(performance.now() - started).toBeLessThan(1000);
+      const md = await broker.metadata({ topics: null, allowAutoTopicCreation: false });
+      expect(md.topics).toEqual([]);
+      expect(md.brokers).toEqual([{ nodeId: 0, host: '127.0.0.1', port: 9092, rack: null }]);
     });
 
     it('keeps topics, configs, records and producer ids across a restart', async () => {

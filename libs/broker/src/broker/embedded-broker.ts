@@ -46,7 +46,7 @@ import { DiskLogStorage, MemoryLogStorage } from '../storage';
 import { LogStorage } from '../storage/storage.interface';
 import { DEFAULT_BROKER_OPTIONS, EmbeddedBrokerOptions, isValidTopicName } from './broker-options';
 import { FetchHandler } from './fetch-handler';
-import { ErrorCodeOrTopic, ProduceHandler } from './produce-handler';
+import { ProduceHandler } from './produce-handler';
 import { TopicAdmin } from './topic-admin';
 import { Topic, TopicRegistry } from './topic-registry';
 
@@ -77,7 +77,7 @@ export class EmbeddedBroker implements BrokerApi {
     private readonly coordinator: GroupCoordinator,
   ) {
     this.options = options;
-    this.producer = new ProduceHandler(topics, (name) => this.ensureTopic(name));
+    this.producer = new ProduceHandler((name) => this.ensureTopic(name));
     this.fetcher = new FetchHandler(topics);
     this.admin = new TopicAdmin(topics, options, (topic) => coordinator.onTopicDeleted(topic));
     this.retentionTimer = setInterval(() => this.applyRetention(), options.retentionCheckIntervalMs);
@@ -227,7 +227,7 @@ export class EmbeddedBroker implements BrokerApi {
     await this.storage.close();
   }
 
-  private ensureTopic(name: string): ErrorCodeOrTopic & (number | Topic) {
+  private ensureTopic(name: string): number | Topic {
     const existing = this.topics.get(name);
     if (existing) return existing;
     if (!isValidTopicName(name)) return ErrorCode.INVALID_TOPIC_EXCEPTION;

@@ -12,7 +12,7 @@ import {
   validateBatch,
 } from '@peak/protocol';
 import { Partition } from './partition';
-import { TopicRegistry } from './topic-registry';
+import { Topic } from './topic-registry';
 
 /** A partition's batches after validation, ready to append. */
 interface CheckedBatch {
@@ -39,10 +39,8 @@ class BatchRejected extends Error {
  * idempotent producers' retries, appends, and for acks=-1 waits for the group-commit fsync.
  */
 export class ProduceHandler {
-  constructor(
-    private readonly topics: TopicRegistry,
-    private readonly ensureTopic: (name: string) => ErrorCodeOrTopic,
-  ) {}
+  /** `ensureTopic` finds (or auto-creates) a topic, or answers the error code why not. */
+  constructor(private readonly ensureTopic: (name: string) => number | Topic) {}
 
   async produce(request: ProduceRequest): Promise<ProduceResponse> {
     if (request.acks !== 0 && request.acks !== 1 && request.acks !== -1) {
@@ -114,8 +112,6 @@ export class ProduceHandler {
     };
   }
 }
-
-export type ErrorCodeOrTopic = number | { partitions: Partition[]; config: { maxMessageBytes: number } };
 
 function end(batches: CheckedBatch[]): number {
   const last = batches[batches.length - 1];

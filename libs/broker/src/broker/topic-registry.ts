@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_LOG_CONFIG, LOG_CONFIG_NAMES, LogConfig } from '../storage/log-config';
+import { LOG_CONFIG_NAMES, LogConfig } from '../storage/log-config';
 import { LogStorage } from '../storage/storage.interface';
 import { Partition } from './partition';
 
@@ -180,4 +180,3 @@ export class TopicRegistry {
   }
 }
 
-export { DEFAULT_LOG_CONFIG };
