@@ -15,7 +15,7 @@ declare module 'autocannon' {
       amount?: number;
       headers?: Record<string, string>;
       body?: string;
-      requests?: Array<{ setupRequest?: (req: Request, context: Record<string, unknown>) => Request }>;
+      requests?: Array<Request & { setupRequest?: (req: Request, context: Record<string, unknown>) => Request }>;
     }
     interface Histogram {
       average: number;

@@ -17,6 +17,7 @@ class BareModule {}
 
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), { logger: false });
+  app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT), '127.0.0.1');
   process.send?.('ready');
 }
