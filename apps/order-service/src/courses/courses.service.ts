@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -34,14 +34,37 @@ export class CoursesService {
   constructor(@InjectDataSource(ORDERS_DATA_SOURCE) private readonly db: DataSource) {}
 
   async list(): Promise<CourseDto[]> {
-    const rows: CourseRow[] = await this.db.query(`SELECT * FROM catalog.courses ORDER BY course_id`);
+    const rows = await this.read(`SELECT * FROM catalog.courses ORDER BY course_id`, []);
     return rows.map(toDto);
   }
 
   async find(courseId: string): Promise<CourseDto | null> {
-    const rows: CourseRow[] = await this.db.query(`SELECT * FROM catalog.courses WHERE course_id = $1`, [courseId]);
+    const rows = await this.read(`SELECT * FROM catalog.courses WHERE course_id = $1`, [courseId]);
     return rows[0] ? toDto(rows[0]) : null;
   }
+
+  /** 503 with the fix when the catalog schema is not in this database (order-service started without course-validation). */
+  private async read(sql: string, params: unknown[]): Promise<CourseRow[]> {
+    try {
+      return (await this.db.query(sql, params)) as CourseRow[];
+    } catch (err) {
+      if (pgCode(err) === UNDEFINED_TABLE) throw new ServiceUnavailableException(CATALOG_MISSING);
+      throw err;
+    }
+  }
+}
+
+/** PostgreSQL SQLSTATE for "relation does not exist". */
+const UNDEFINED_TABLE = '42P01';
+export const CATALOG_MISSING =
+  'the course catalog (schema "catalog", owned by course-validation) is not in this database: ' +
+  'start course-validation once against the same DATABASE_URL, or run everything with `npm start`';
+
+function pgCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.code ?? e.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function toDto(r: CourseRow): CourseDto {
