@@ -153,7 +153,14 @@ describe(KafkaWireServer.name, () => {
     producer.send(requestFrame(ApiKey.Produce, 3, 1, produceBody('orders', batch)));
     await producer.waitForResponses(1);
     consumer.send(requestFrame(ApiKey.Fetch, 4, 9, fetchBody('orders', 1, 10_000)));
-    setTimeout(() => producer.send(requestFrame(ApiKey.Produce, 3, 2, produceBody('orders', batch))), 50);
+    // Produce only once the broker holds the fetch parked, so the answer must come from the wake-up.
+    const deadline = Date.now() + 5000;
+    while (broker.parkedFetches === 0) {
+      if (Date.now() > deadline) throw new Error('the fetch was never parked');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(consumer.responses).toHaveLength(0);
+    producer.send(requestFrame(ApiKey.Produce, 3, 2, produceBody('orders', batch)));
     // The fetch waits up to 10 s; waitForResponses throws after 5 s, so an answer here came from the produce.
     await consumer.waitForResponses(1, 5000);
     const r = consumer.responses[0].body;

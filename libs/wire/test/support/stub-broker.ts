@@ -51,6 +51,11 @@ export class StubBroker implements BrokerApi {
 
   constructor(private readonly autoCreate = true) {}
 
+  /** Fetches parked right now, waiting for data (tests wait on this instead of sleeping). */
+  get parkedFetches(): number {
+    return this.waiters.size;
+  }
+
   private ensure(topic: string, partitions = 1): Buffer[][] | undefined {
     let log = this.logs.get(topic);
     if (!log && this.autoCreate) {
