@@ -163,8 +163,12 @@ export function runKafkaContractPart2(ctx: ContractContext, admin: () => Admin):
     expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(50);
   });
 
-  it("moves a stopped member's partitions to the survivor", async () => {
-    const topic = unique('failover');
+  /**
+   * Two members of a new group on a new 2-partition topic, settled with one partition each:
+   * the first records what it receives, the second runs `secondHandler`.
+   */
+  async function twoMemberGroup(prefix: string, secondHandler: () => Promise<void>) {
+    const topic = unique(prefix);
     const groupId = unique('g');
     await ctx.createTopic(topic, 2);
     const c1 = await ctx.res().consumer({ groupId, ...FAST_CONSUMER });
@@ -175,35 +179,27 @@ export function runKafkaContractPart2(ctx: ContractContext, admin: () => Admin):
     await c2.subscribe({ topic, fromBeginning: true });
     const got: Received[] = [];
     await c1.run({ eachMessage: async (p) => void got.push(toReceived(p)) });
-    await c2.run({ eachMessage: async () => undefined });
+    await c2.run({ eachMessage: secondHandler });
     await waitFor(() => partitionsOf(a1.current, topic).length === 1 && partitionsOf(a2.current, topic).length === 1, 'one partition each');
+    return { topic, c2, got, survivorPartitions: () => partitionsOf(a1.current, topic), secondPartitions: () => partitionsOf(a2.current, topic) };
+  }
+
+  it("moves a stopped member's partitions to the survivor", async () => {
+    const { topic, c2, got, survivorPartitions } = await twoMemberGroup('failover', async () => undefined);
     await c2.disconnect();
-    await waitFor(() => partitionsOf(a1.current, topic).length === 2, 'survivor holds both partitions');
+    await waitFor(() => survivorPartitions().length === 2, 'survivor holds both partitions');
     await ctx.produce(topic, [{ value: 'p0', partition: 0 }, { value: 'p1', partition: 1 }]);
     await waitFor(() => got.length >= 2, 'survivor consumes both partitions');
     expect(got.map((m) => m.partition).sort()).toEqual([0, 1]);
   });
 
   it("moves a silent member's partitions to the survivor after its session expires", async () => {
-    const topic = unique('silent');
-    const groupId = unique('g');
-    await ctx.createTopic(topic, 2);
-    const c1 = await ctx.res().consumer({ groupId, ...FAST_CONSUMER });
-    const c2 = await ctx.res().consumer({ groupId, ...FAST_CONSUMER });
-    const a1 = trackAssignment(c1);
-    const a2 = trackAssignment(c2);
-    await c1.subscribe({ topic, fromBeginning: true });
-    await c2.subscribe({ topic, fromBeginning: true });
-    const got: Received[] = [];
     let release!: () => void;
     const hang = new Promise<void>((r) => (release = r));
-    await c1.run({ eachMessage: async (p) => void got.push(toReceived(p)) });
-    // c2's handler never returns: it stops heartbeating, as a stuck process would.
-    await c2.run({ eachMessage: () => hang });
-    await waitFor(() => partitionsOf(a1.current, topic).length === 1 && partitionsOf(a2.current, topic).length === 1, 'one partition each');
-    const stuckPartition = partitionsOf(a2.current, topic)[0];
-    await ctx.produce(topic, [{ value: 'stuck', partition: stuckPartition }]);
-    await waitFor(() => partitionsOf(a1.current, topic).length === 2, 'survivor takes over after the session timeout', 30_000);
+    // The second member's handler never returns: it stops heartbeating, as a stuck process would.
+    const { topic, got, survivorPartitions, secondPartitions } = await twoMemberGroup('silent', () => hang);
+    await ctx.produce(topic, [{ value: 'stuck', partition: secondPartitions()[0] }]);
+    await waitFor(() => survivorPartitions().length === 2, 'survivor takes over after the session timeout', 30_000);
     await waitFor(() => got.some((m) => m.value === 'stuck'), 'survivor delivers the stuck message', 15_000);
     release();
   }, 60_000);
