@@ -6,8 +6,9 @@
  * 2. the same route as order-service runs it, minus the broker: header decorators, body
  *    pipe, token verification, order id (what intake costs before it publishes);
  * 3. the whole pipeline (all services, embedded broker on disk, acks=-1, PostgreSQL from
- *    DATABASE_URL or embedded; unlimited payment capacity), then waits for every accepted
- *    order to finish and reports the end-to-end processing rate.
+ *    DATABASE_URL or embedded; unlimited payment capacity); after each run it waits for every
+ *    accepted order of that run to finish (the end-to-end processing rate), so every run starts
+ *    on an idle pipeline.
  * Every route gets the identical request stream (per-request token and Idempotency-Key), so
  * the load generator, which shares the machine, costs the same per request in each run.
  * Server CPU per request is read from /proc (Linux). With --json the last line is one JSON object.
@@ -124,15 +125,19 @@ async function seed(db: Client): Promise<void> {
                   VALUES ($1, $1, 100, 10000000, 10000000, now() - interval '1 day', now() + interval '1 day') ON CONFLICT DO NOTHING`, [COURSE]);
 }
 
-/** Waits until `expected` orders of the bench course are CONFIRMED or REJECTED (or progress stalls). */
-async function drain(db: Client, expected: number): Promise<{ n: number; seconds: number }> {
+/**
+ * Waits until every order of one run (its Idempotency-Keys start with `runId-`) is CONFIRMED or
+ * REJECTED, or progress stalls; returns how many finished and over how long, from the first
+ * order's creation to the last one's end.
+ */
+async function drain(db: Client, runId: string, expected: number): Promise<{ n: number; seconds: number }> {
   let last = { n: -1, at: Date.now() };
   for (;;) {
     const { rows } = await db.query(
       `SELECT count(*) FILTER (WHERE status IN ('CONFIRMED', 'REJECTED'))::int AS done,
               extract(epoch FROM max(coalesce(confirmed_at, rejected_at)) - min(created_at))::float AS seconds
-         FROM orders.orders WHERE course_id = $1`,
-      [COURSE],
+         FROM orders.orders WHERE course_id = $1 AND idempotency_key LIKE $2`,
+      [COURSE, `${runId}-%`],
     );
     const done = { n: rows[0].done as number, seconds: (rows[0].seconds as number | null) ?? 0 };
     if (done.n >= expected) return done;
@@ -172,17 +177,21 @@ async function main(): Promise<void> {
     await waitHttp(`http://127.0.0.1:${PIPELINE_PORT}/health`);
     const db = new Client({ connectionString: dbUrl });
     await db.connect();
-    let processed = { n: 0, seconds: 0 };
     const intakeRuns: Run[] = [];
+    const processedRuns: Array<{ n: number; seconds: number }> = [];
     try {
       await seed(db);
-      // Warm-up (JIT, pools, topic metadata), then the measured runs.
+      // Warm-up (JIT, pools, topic metadata), then the measured runs. Each run starts on an idle
+      // pipeline: the backlog of the previous one is drained first, so no consumer work from an
+      // earlier run lands in a later run's intake figures.
       await autocannon({ url: `http://127.0.0.1:${PIPELINE_PORT}/health`, connections: 8, amount: 2_000 });
-      const stream = requestStream(tokens, randomUUID().slice(0, 8));
-      for (let i = 0; i < RUNS; i += 1) intakeRuns.push(await drive(`http://127.0.0.1:${PIPELINE_PORT}/orders`, pipeline.pid as number, stream));
-      const accepted = intakeRuns.reduce((n, r) => n + r.total - r.non2xx, 0);
-      log(`accepted ${accepted} orders; waiting for the pipeline to finish them`);
-      processed = await drain(db, accepted);
+      for (let i = 0; i < RUNS; i += 1) {
+        const runId = randomUUID().slice(0, 8);
+        const run = await drive(`http://127.0.0.1:${PIPELINE_PORT}/orders`, pipeline.pid as number, requestStream(tokens, runId));
+        intakeRuns.push(run);
+        log(`run ${i + 1}: accepted ${run.total - run.non2xx} orders; waiting for the pipeline to finish them`);
+        processedRuns.push(await drain(db, runId, run.total - run.non2xx));
+      }
     } finally {
       await db.end();
     }
@@ -204,8 +213,8 @@ async function main(): Promise<void> {
       noBrokerCpuUsPerRequest: authOnly.cpuUsPerReq,
       intakeRatio: Number((intake.rps / bare.rps).toFixed(3)),
       noBrokerRatio: Number((authOnly.rps / bare.rps).toFixed(3)),
-      processedOrders: processed.n,
-      processedOrdersPerSec: processed.seconds > 0 ? Math.round(processed.n / processed.seconds) : 0,
+      processedOrders: processedRuns.reduce((n, p) => n + p.n, 0),
+      processedOrdersPerSec: Math.round(median(processedRuns.map((p) => (p.seconds > 0 ? p.n / p.seconds : 0)))),
       connections: CONNECTIONS,
       durationSec: DURATION_S,
       runs: RUNS,
