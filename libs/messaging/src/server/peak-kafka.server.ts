@@ -16,6 +16,8 @@ export const GROUP_EXTRA = 'group';
 const KEY_SEPARATOR = '\u0000';
 /** Partitions of one member processed at the same time. */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 8;
+/** Default for `commitIntervalMs`. */
+export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
 
 export type EventDecoder = (topic: string, message: KafkaMessage) => unknown;
 
@@ -35,6 +37,12 @@ export interface PeakKafkaServerOptions {
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
   /** Where a new group starts reading. Default true: no order is missed on first start. */
   fromBeginning?: boolean;
+  /**
+   * How often a member commits what it has finished inside a batch (kafkajs autoCommitInterval).
+   * A batch can hold thousands of messages that take seconds: lag then falls as they finish,
+   * and a crash redelivers at most this much work, not the whole batch.
+   */
+  commitIntervalMs?: number;
   /** When given, batches wait (at most `maxYieldMs` each) while intake is busy. */
   pacer?: IntakePacer;
   maxYieldMs?: number;
@@ -116,18 +124,40 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
       eachBatchAutoResolve: true,
+      autoCommitInterval: this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: (payload) => this.handleBatch(group, consumer, payload),
     });
   }
 
   private async handleBatch(group: string, consumer: Consumer, payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
+    const { batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     if (!isRunning() || isStale()) return;
     await this.yieldToIntake(isRunning, heartbeat);
-    await Promise.all(batch.messages.map((m) => this.deliver(group, batch.topic, batch.partition, m, consumer, heartbeat)));
-    const last = batch.messages[batch.messages.length - 1];
-    if (last) resolveOffset(last.offset);
+    const messages = batch.messages;
+    // Messages are handled concurrently and finish out of order; what may be committed is the
+    // end of the finished prefix. It is resolved as it grows and committed every
+    // commitIntervalMs while the batch runs (the runner commits the rest when it ends).
+    const finished = new Uint8Array(messages.length);
+    let prefix = 0;
+    const onFinished = (i: number) => {
+      finished[i] = 1;
+      if (i !== prefix) return;
+      while (prefix < messages.length && finished[prefix]) prefix += 1;
+      if (!isStale()) resolveOffset(messages[prefix - 1].offset);
+    };
+    let committing: Promise<void> | null = null;
+    const timer = setInterval(() => {
+      committing ??= commitOffsetsIfNecessary()
+        .catch((err: unknown) => this.log.warn(`${group}: committing inside a batch failed: ${(err as Error).message}`))
+        .finally(() => (committing = null));
+    }, this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS);
+    try {
+      await Promise.all(messages.map((m, i) => this.deliver(group, batch.topic, batch.partition, m, consumer, heartbeat).then(() => onFinished(i))));
+    } finally {
+      clearInterval(timer);
+      await committing;
+    }
     await heartbeat();
   }
 
