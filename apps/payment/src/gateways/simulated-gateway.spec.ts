@@ -26,4 +26,18 @@ describe(SimulatedGateway.name, () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(58);
     expect(sut.chargeCount).toBe(9);
   });
+
+  it('serves charges waiting for capacity in arrival order', async () => {
+    // 50 requests/s and a burst bucket of 50: the first 50 pass at once, the rest wait for tokens.
+    const sut = new SimulatedGateway('alipay', { ...instant, requestsPerSecond: 50 });
+    const done: string[] = [];
+    const charge = (id: string) => sut.charge(id, 1).then(() => void done.push(id));
+    const early = Array.from({ length: 60 }, (_, i) => charge(`early-${i}`));
+    // Later arrivals, once the early waiters have been waiting a while, must queue behind them.
+    // Real time passes between the two groups (the old polling limiter let late arrivals overtake).
+    await new Promise((r) => setTimeout(r, 30));
+    const late = Array.from({ length: 5 }, (_, i) => charge(`late-${i}`));
+    await Promise.all([...early, ...late]);
+    expect(done).toEqual([...Array.from({ length: 60 }, (_, i) => `early-${i}`), ...Array.from({ length: 5 }, (_, i) => `late-${i}`)]);
+  });
 });

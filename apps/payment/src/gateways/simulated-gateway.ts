@@ -9,12 +9,14 @@ export interface ChargeResult {
 
 /** z-score of the 99th percentile of a standard normal distribution. */
 const Z_P99 = 2.326;
+/** Served rate waiters kept at the head of the queue before it is compacted. */
+const COMPACT_AFTER = 4_096;
 /** Charges remembered for idempotency (oldest forgotten first). */
 const REMEMBERED_CHARGES = 200_000;
 
 /**
  * A simulated payment gateway (Alipay or WeChat Pay): capacity limits (token bucket for
- * requests/s, a semaphore for concurrency), log-normal latency and a decline rate.
+ * requests/s, a semaphore for concurrency, both first come first served), log-normal latency and a decline rate.
  * Like the real ones it is idempotent per merchant order id: charging the same order again
  * returns the first result and never charges twice. Safe for concurrent use.
  */
@@ -24,6 +26,10 @@ export class SimulatedGateway {
   private readonly waiters: Array<() => void> = [];
   private tokens: number;
   private lastRefill = performance.now();
+  /** Charges waiting for a rate token, oldest first (`rateHead` is the next one). */
+  private rateWaiters: Array<() => void> = [];
+  private rateHead = 0;
+  private rateTimer: NodeJS.Timeout | null = null;
   /** Real charges performed (not idempotent replays). */
   chargeCount = 0;
 
@@ -75,19 +81,50 @@ export class SimulatedGateway {
     return median * Math.exp(sigma * z);
   }
 
-  private async acquireRate(): Promise<void> {
+  /** A token of the requests/s bucket; waiting charges get theirs in arrival order (FIFO). */
+  private acquireRate(): Promise<void> {
+    if (this.profile.requestsPerSecond <= 0) return Promise.resolve();
+    this.refill();
+    if (this.rateHead === this.rateWaiters.length && this.tokens >= 1) {
+      this.tokens -= 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      this.rateWaiters.push(resolve);
+      this.scheduleRateRelease();
+    });
+  }
+
+  private refill(): void {
     const rps = this.profile.requestsPerSecond;
-    if (rps <= 0) return;
-    for (;;) {
-      const now = performance.now();
-      this.tokens = Math.min(rps, this.tokens + ((now - this.lastRefill) * rps) / 1000);
-      this.lastRefill = now;
-      if (this.tokens >= 1) {
+    const now = performance.now();
+    this.tokens = Math.min(rps, this.tokens + ((now - this.lastRefill) * rps) / 1000);
+    this.lastRefill = now;
+  }
+
+  /** One timer for all waiters: when the next token is due, hand out what has accrued, in order. */
+  private scheduleRateRelease(): void {
+    if (this.rateTimer) return;
+    const wait = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.profile.requestsPerSecond));
+    this.rateTimer = setTimeout(() => {
+      this.rateTimer = null;
+      this.refill();
+      while (this.tokens >= 1 && this.rateHead < this.rateWaiters.length) {
         this.tokens -= 1;
+        this.rateWaiters[this.rateHead++]();
+      }
+      if (this.rateHead === this.rateWaiters.length) {
+        this.rateWaiters = [];
+        this.rateHead = 0;
         return;
       }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) * 1000) / rps)));
-    }
+      // Under a long backlog the queue never empties: drop the served part now and then.
+      if (this.rateHead > COMPACT_AFTER) {
+        this.rateWaiters = this.rateWaiters.slice(this.rateHead);
+        this.rateHead = 0;
+      }
+      this.scheduleRateRelease();
+    }, wait);
   }
 
   private async acquireSlot(): Promise<void> {
