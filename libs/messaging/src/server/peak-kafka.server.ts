@@ -63,8 +63,9 @@ export interface DeliveryOutcome {
  * Handlers are `@EventPattern(topic, { group })` methods. Each distinct group gets
  * `membersPerGroup` consumers, so every group sees every event (publish/subscribe) while the
  * members of a group split its partitions (point-to-point). A fetched batch is dispatched
- * concurrently (handlers coalesce their SQL), and its offsets are committed only after every
- * message of the batch has been handled or dead-lettered: delivery is at least once, so
+ * concurrently (handlers coalesce their SQL); what is committed is the end of the batch's
+ * finished prefix (messages handled or dead-lettered, with none unfinished before them), every
+ * `commitIntervalMs` while the batch runs and at its end: delivery is at least once, so
  * handlers must be idempotent. A failing message is retried with exponential backoff, and
  * after `retry.maxAttempts` (at once for permanent errors) is copied to `<topic>.DLQ` with
  * the error in headers; the partition then moves on.
