@@ -7,6 +7,7 @@ import { BatchCoalescer, EventPublisher, ItemResult } from '@peak/messaging';
 import { ORDERS_DATA_SOURCE, orderServiceConfig } from '../config/order-service.config';
 import { OrdersMetrics } from '../metrics/orders.metrics';
 import { applyFact, Emission, factOrderId, OrderFact, OrderState } from './order-state';
+import { insertPendingOrders } from './pending-orders.sql';
 
 /** Largest number of facts applied in one transaction. */
 const MAX_FACTS_PER_TRANSACTION = 1_000;
@@ -101,27 +102,7 @@ export class OrderLedgerService {
   private async insertNew(em: EntityManager, facts: OrderFact[]): Promise<void> {
     const cores = new Map<string, OrderCore>();
     for (const f of facts) if ('order' in f && !cores.has(f.order.orderId)) cores.set(f.order.orderId, f.order);
-    if (cores.size === 0) return;
-    const rows = [...cores.values()].map((o) => ({
-      order_id: o.orderId,
-      buyer_id: o.buyerId,
-      idempotency_key: o.idempotencyKey,
-      course_id: o.courseId,
-      payment_method: o.paymentMethod,
-      expected_price_cents: o.expectedPriceCents,
-      created_at: new Date(o.createdAtMs).toISOString(),
-      deadline_at: new Date(o.createdAtMs + this.config.orderDeadlineMs).toISOString(),
-    }));
-    await em.query(
-      `INSERT INTO orders.orders
-         (order_id, buyer_id, idempotency_key, course_id, payment_method, expected_price_cents, status, created_at, deadline_at)
-       SELECT order_id, buyer_id, idempotency_key, course_id, payment_method, expected_price_cents, 'PENDING', created_at, deadline_at
-         FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, buyer_id text, idempotency_key text, course_id text,
-              payment_method text, expected_price_cents integer, created_at timestamptz, deadline_at timestamptz)
-        ORDER BY order_id
-       ON CONFLICT DO NOTHING`,
-      [JSON.stringify(rows)],
-    );
+    await insertPendingOrders((sql, params) => em.query(sql, params), [...cores.values()], this.config.orderDeadlineMs);
   }
 
   private async writeBack(em: EntityManager, states: OrderState[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { OrderCore, OrderStatus, RejectReason } from '@peak/contracts';
 import { BatchCoalescer, ItemResult } from '@peak/messaging';
+import { insertPendingOrders } from '../pending-orders.sql';
 
 /** The final facts of a directly processed order. */
 export interface DirectOutcome {
@@ -38,28 +39,7 @@ export class DirectOrderLedger {
   }
 
   private async insertMany(cores: OrderCore[]): Promise<Array<ItemResult<OrderStatus | null>>> {
-    const rows = cores.map((o) => ({
-      order_id: o.orderId,
-      buyer_id: o.buyerId,
-      idempotency_key: o.idempotencyKey,
-      course_id: o.courseId,
-      payment_method: o.paymentMethod,
-      expected_price_cents: o.expectedPriceCents,
-      created_at: new Date(o.createdAtMs).toISOString(),
-      deadline_at: new Date(o.createdAtMs + this.deadlineMs).toISOString(),
-    }));
-    const inserted: Array<{ order_id: string }> = await this.db.query(
-      `INSERT INTO orders.orders
-         (order_id, buyer_id, idempotency_key, course_id, payment_method, expected_price_cents, status, created_at, deadline_at)
-       SELECT DISTINCT ON (order_id) order_id, buyer_id, idempotency_key, course_id, payment_method, expected_price_cents,
-              'PENDING', created_at, deadline_at
-         FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, buyer_id text, idempotency_key text, course_id text,
-              payment_method text, expected_price_cents integer, created_at timestamptz, deadline_at timestamptz)
-        ORDER BY order_id
-       ON CONFLICT DO NOTHING RETURNING order_id`,
-      [JSON.stringify(rows)],
-    );
-    const fresh = new Set(inserted.map((r) => r.order_id));
+    const fresh = new Set(await insertPendingOrders((sql, params) => this.db.query(sql, params), cores, this.deadlineMs));
     const others = cores.filter((c) => !fresh.has(c.orderId)).map((c) => c.orderId);
     const existing = new Map<string, OrderStatus>();
     if (others.length > 0) {
