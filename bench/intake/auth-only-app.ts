@@ -5,7 +5,7 @@ import { createFastifyAdapter } from '@peak/platform';
 import { BearerToken, IdempotencyKey } from '../../apps/order-service/src/http/request-headers.decorators';
 import { OrderBodyPipe } from '../../apps/order-service/src/orders/order-body.pipe';
 import type { CreateOrderDto, OrderAcceptedDto } from '../../apps/order-service/src/orders/create-order.dto';
-import { buyerIdOf, orderIdFor } from '../../apps/order-service/src/orders/buyer-identity';
+import { orderCoreOf } from '../../apps/order-service/src/orders/buyer-identity';
 
 const SECRET = process.env.JWT_SECRET ?? '';
 
@@ -19,8 +19,8 @@ const SECRET = process.env.JWT_SECRET ?? '';
 class AuthOnlyController {
   @Post()
   @HttpCode(202)
-  async create(@BearerToken() token: string, @IdempotencyKey() key: string, @Body(OrderBodyPipe) _body: CreateOrderDto): Promise<OrderAcceptedDto> {
-    return { orderId: orderIdFor(buyerIdOf(SECRET, token), key), status: 'PENDING' };
+  async create(@BearerToken() token: string, @IdempotencyKey() key: string, @Body(OrderBodyPipe) body: CreateOrderDto): Promise<OrderAcceptedDto> {
+    return { orderId: orderCoreOf(SECRET, token, key, body).orderId, status: 'PENDING' };
   }
 }
 

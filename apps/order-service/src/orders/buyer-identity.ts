@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { UNVERIFIED_BUYER_PREFIX, verifyHs256 } from '@peak/contracts';
+import { OrderCore, UNVERIFIED_BUYER_PREFIX, verifyHs256 } from '@peak/contracts';
+import type { CreateOrderDto } from './create-order.dto';
 
 /** Length of the hash kept for unverifiable tokens. */
 const UNVERIFIED_HASH_CHARS = 32;
@@ -27,4 +28,18 @@ export function orderIdFor(buyerId: string, idempotencyKey: string): string {
   h[8] = (h[8] & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The order a request stands for, as both intake modes record it: id from (buyer, key), created now. */
+export function orderCoreOf(secret: string, token: string, idempotencyKey: string, body: CreateOrderDto): OrderCore {
+  const buyerId = buyerIdOf(secret, token);
+  return {
+    orderId: orderIdFor(buyerId, idempotencyKey),
+    buyerId,
+    courseId: body.courseId,
+    paymentMethod: body.paymentMethod,
+    idempotencyKey,
+    createdAtMs: Date.now(),
+    expectedPriceCents: body.expectedPriceCents ?? 0,
+  };
 }

@@ -5,7 +5,7 @@ import { EventPublisher, IntakePacer } from '@peak/messaging';
 import { orderServiceConfig } from '../config/order-service.config';
 import { OrdersMetrics } from '../metrics/orders.metrics';
 import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
-import { buyerIdOf, orderIdFor } from './buyer-identity';
+import { orderCoreOf } from './buyer-identity';
 
 /**
  * Intake: turns a valid request into an OrderCreated event and waits for the broker's
@@ -29,21 +29,10 @@ export class OrderIntakeService {
 
   private async record(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
     const started = performance.now();
-    const buyerId = buyerIdOf(this.config.jwtSecret, token);
-    const orderId = orderIdFor(buyerId, idempotencyKey);
+    const order = orderCoreOf(this.config.jwtSecret, token, idempotencyKey, body);
+    const { orderId } = order;
     try {
-      await this.publisher.publish(Topics.OrderCreated, orderId, {
-        order: {
-          orderId,
-          buyerId,
-          courseId: body.courseId,
-          paymentMethod: body.paymentMethod,
-          idempotencyKey,
-          createdAtMs: Date.now(),
-          expectedPriceCents: body.expectedPriceCents ?? 0,
-        },
-        token,
-      });
+      await this.publisher.publish(Topics.OrderCreated, orderId, { order, token });
     } catch (err) {
       this.metrics.intakeFailed();
       throw err;

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { OrderCore, RejectReason } from '@peak/contracts';
 import { ORDERS_DATA_SOURCE, orderServiceConfig } from '../../config/order-service.config';
 import { OrdersMetrics } from '../../metrics/orders.metrics';
-import { buyerIdOf, orderIdFor } from '../buyer-identity';
+import { orderCoreOf } from '../buyer-identity';
 import type { CreateOrderDto } from '../create-order.dto';
 import type { OrderIntake, OrderReceipt } from '../order-intake.port';
 import { directIntakeConfig } from './direct-intake.config';
@@ -53,16 +53,7 @@ export class DirectOrderIntakeService implements OrderIntake, OnApplicationBoots
     }
     const started = performance.now();
     const deadlineAt = started + this.direct.timeoutMs;
-    const buyerId = buyerIdOf(this.config.jwtSecret, token);
-    const core: OrderCore = {
-      orderId: orderIdFor(buyerId, idempotencyKey),
-      buyerId,
-      courseId: body.courseId,
-      paymentMethod: body.paymentMethod,
-      idempotencyKey,
-      createdAtMs: Date.now(),
-      expectedPriceCents: body.expectedPriceCents ?? 0,
-    };
+    const core = orderCoreOf(this.config.jwtSecret, token, idempotencyKey, body);
     this.inFlight += 1;
     const chain = this.process(core, token, deadlineAt).finally(() => (this.inFlight -= 1));
     chain.catch(() => undefined); // observed below, or after a timeout by nobody
