@@ -8,5 +8,4 @@ export * from './server/peak-kafka.server';
 export * from './server/create-server';
 export * from './messaging.module';
 export * from './batching/batch-coalescer';
-export * from './pacing/intake-pacer';
 export * from './stats/delivery-stats';

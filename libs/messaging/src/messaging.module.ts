@@ -5,7 +5,6 @@ import { ALL_TOPICS, dlqTopic } from '@peak/contracts';
 import { messagingConfig } from './config/messaging.config';
 import { KafkaConnection } from './client/kafka-connection';
 import { EventPublisher } from './publisher/event-publisher';
-import { IntakePacer } from './pacing/intake-pacer';
 import { DeliveryStats } from './stats/delivery-stats';
 
 /** Injection token of the application's kafkajs-shaped client. */
@@ -55,11 +54,10 @@ export class MessagingModule {
         },
         { provide: KAFKA_CLIENT, inject: [KafkaConnection], useFactory: (c: KafkaConnection): Kafka => c.kafka },
         { provide: EventPublisher, inject: [KAFKA_CLIENT], useFactory: (kafka: Kafka) => new EventPublisher(kafka) },
-        { provide: IntakePacer, useValue: new IntakePacer() },
         { provide: DeliveryStats, useValue: new DeliveryStats() },
         MessagingLifecycle,
       ],
-      exports: [KafkaConnection, KAFKA_CLIENT, EventPublisher, IntakePacer, DeliveryStats, ConfigModule],
+      exports: [KafkaConnection, KAFKA_CLIENT, EventPublisher, DeliveryStats, ConfigModule],
     };
   }
 }

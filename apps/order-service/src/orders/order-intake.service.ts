@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Topics } from '@peak/contracts';
-import { EventPublisher, IntakePacer } from '@peak/messaging';
+import { EventPublisher } from '@peak/messaging';
 import { orderServiceConfig } from '../config/order-service.config';
 import { OrdersMetrics } from '../metrics/orders.metrics';
 import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
@@ -17,17 +17,11 @@ import { orderCoreOf } from './buyer-identity';
 export class OrderIntakeService {
   constructor(
     private readonly publisher: EventPublisher,
-    private readonly pacer: IntakePacer,
     private readonly metrics: OrdersMetrics,
     @Inject(orderServiceConfig.KEY) private readonly config: ConfigType<typeof orderServiceConfig>,
   ) {}
 
-  /** Marks intake busy while it runs, so in-process consumers yield the CPU to it (peak shaving). */
-  accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
-    return this.pacer.track(() => this.record(token, idempotencyKey, body));
-  }
-
-  private async record(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
+  async accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
     const started = performance.now();
     const order = orderCoreOf(this.config.jwtSecret, token, idempotencyKey, body);
     const { orderId } = order;

@@ -8,7 +8,6 @@ export const DEFAULT_RETRY_MAX_ATTEMPTS = 5;
 export const DEFAULT_RETRY_INITIAL_BACKOFF_MS = 20;
 export const DEFAULT_RETRY_MAX_BACKOFF_MS = 2_000;
 export const DEFAULT_TOPIC_PARTITIONS = 4;
-export const DEFAULT_CONSUMER_MAX_YIELD_MS = 10_000;
 
 /** Environment read by the messaging library. */
 export class MessagingEnv {
@@ -33,16 +32,19 @@ export class MessagingEnv {
   @Max(64)
   CONSUMER_MEMBERS: number = DEFAULT_CONSUMER_MEMBERS;
 
+  /**
+   * Consumer groups this process runs, comma-separated: unset runs every group its handlers
+   * name; `none` runs none (an HTTP-only replica, e.g. order-service's intake apart from its
+   * aggregator).
+   */
+  @IsOptional()
+  @IsString()
+  CONSUMER_GROUPS?: string;
+
   @IsInt()
   @Min(1)
   @Max(256)
   TOPIC_PARTITIONS: number = DEFAULT_TOPIC_PARTITIONS;
-
-  /** Longest a consumer batch waits for busy intake (peak shaving); 0 disables yielding. */
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
-  CONSUMER_MAX_YIELD_MS: number = DEFAULT_CONSUMER_MAX_YIELD_MS;
 
   /** Deliveries of one message before it goes to `<topic>.DLQ`. */
   @IsInt()
@@ -65,7 +67,8 @@ export interface MessagingConfig {
   dataDir: string;
   clientId: string;
   consumerMembers: number;
-  consumerMaxYieldMs: number;
+  /** Groups to run (null: all registered). */
+  consumerGroups: string[] | null;
   topicPartitions: number;
   retry: RetryPolicy;
 }
@@ -85,7 +88,7 @@ export const messagingConfig = registerAs('messaging', (): MessagingConfig => {
     dataDir: env.BROKER_DATA_DIR,
     clientId: env.KAFKA_CLIENT_ID,
     consumerMembers: env.CONSUMER_MEMBERS,
-    consumerMaxYieldMs: env.CONSUMER_MAX_YIELD_MS,
+    consumerGroups: parseGroups(env.CONSUMER_GROUPS),
     topicPartitions: env.TOPIC_PARTITIONS,
     retry: {
       maxAttempts: env.RETRY_MAX_ATTEMPTS,
@@ -94,3 +97,10 @@ export const messagingConfig = registerAs('messaging', (): MessagingConfig => {
     },
   };
 });
+
+/** `CONSUMER_GROUPS`: unset or blank → all; `none` → no group; otherwise the listed groups. */
+export function parseGroups(raw: string | undefined): string[] | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  if (raw.trim() === 'none') return [];
+  return raw.split(',').map((g) => g.trim()).filter(Boolean);
+}

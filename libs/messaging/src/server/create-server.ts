@@ -4,7 +4,6 @@ import type { Kafka } from 'kafkajs';
 import { messagingConfig } from '../config/messaging.config';
 import { KAFKA_CLIENT } from '../messaging.module';
 import { PeakKafkaServer, PeakKafkaServerOptions } from './peak-kafka.server';
-import { IntakePacer } from '../pacing/intake-pacer';
 import { DeliveryStats } from '../stats/delivery-stats';
 
 /** Consumer session timeout: how long a silent member keeps its partitions. */
@@ -25,9 +24,8 @@ export function createPeakKafkaServer(
     kafka: () => app.get<Kafka>(KAFKA_CLIENT),
     defaultGroup,
     membersPerGroup: config.consumerMembers,
+    groups: config.consumerGroups,
     retry: config.retry,
-    pacer: config.consumerMaxYieldMs > 0 ? app.get(IntakePacer) : undefined,
-    maxYieldMs: config.consumerMaxYieldMs,
     onOutcome: (outcome) => stats.record(outcome),
     consumer: {
       sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,

@@ -74,4 +74,33 @@ describe(PeakKafkaServer.name, () => {
     await waitUntil(async () => (await committed()) === MESSAGES, 'the whole batch committed');
     expect(new Set(handled).size).toBe(MESSAGES);
   });
+
+  it('runs only the consumer groups it is told to (an HTTP-only replica runs none)', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: TOPIC, acks: -1, messages: [{ value: '1' }] });
+    await producer.disconnect();
+    const seen: string[] = [];
+    server = new PeakKafkaServer({
+      kafka: () => kafka,
+      defaultGroup: GROUP,
+      membersPerGroup: 1,
+      groups: ['kept'],
+      retry: { maxAttempts: 1, initialBackoffMs: 0, maxBackoffMs: 0 },
+      decode: (_topic, message) => message.value?.toString(),
+      consumer: { sessionTimeout: 10_000, heartbeatInterval: 500, maxWaitTimeInMs: 50 },
+    });
+    server.addHandler(TOPIC, async () => void seen.push('kept'), true, { group: 'kept' });
+    server.addHandler(TOPIC, async () => void seen.push('skipped'), true, { group: 'skipped' });
+    expect([...server.subscriptions().keys()]).toEqual(['kept']);
+    await new Promise<void>((resolve, reject) => void server!.listen((err?: unknown) => (err ? reject(err) : resolve())));
+    await waitUntil(async () => seen.length > 0, 'the kept group to consume');
+    const admin = kafka.admin();
+    await admin.connect();
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
+    await admin.disconnect();
+    expect(groups).toContain('kept');
+    expect(groups).not.toContain('skipped');
+    expect(seen).toEqual(['kept']);
+  });
 });

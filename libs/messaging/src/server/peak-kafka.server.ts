@@ -6,10 +6,6 @@ import { decodeEvent, dlqTopic, DlqHeaders, TopicName } from '@peak/contracts';
 import type { RetryPolicy } from '../config/messaging.config';
 import { EventPublisher } from '../publisher/event-publisher';
 import { backoffMs, isPermanentError } from './retry-backoff';
-import type { IntakePacer } from '../pacing/intake-pacer';
-
-/** Poll step while yielding to intake. */
-const YIELD_STEP_MS = 5;
 
 /** `@EventPattern(topic, { group })`: the consumer group whose members run this handler. */
 export const GROUP_EXTRA = 'group';
@@ -32,6 +28,8 @@ export interface PeakKafkaServerOptions {
   defaultGroup: string;
   /** Consumers started per group in this process; they share the group's partitions. */
   membersPerGroup: number;
+  /** Groups to run in this process (default: every group a handler names). */
+  groups?: readonly string[] | null;
   retry: RetryPolicy;
   decode?: EventDecoder;
   consumer?: Partial<Omit<ConsumerConfig, 'groupId'>>;
@@ -43,9 +41,6 @@ export interface PeakKafkaServerOptions {
    * and a crash redelivers at most this much work, not the whole batch.
    */
   commitIntervalMs?: number;
-  /** When given, batches wait (at most `maxYieldMs` each) while intake is busy. */
-  pacer?: IntakePacer;
-  maxYieldMs?: number;
   /** Observes each delivery outcome (metrics). */
   onOutcome?: (outcome: DeliveryOutcome) => void;
 }
@@ -90,11 +85,13 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
     super.addHandler(`${group}${KEY_SEPARATOR}${topic}`, callback, isEventHandler, extras);
   }
 
-  /** Groups and the topics each consumes, as registered by the decorated handlers. */
+  /** Groups and the topics each consumes, as registered by the decorated handlers (only the groups this process runs). */
   subscriptions(): Map<string, string[]> {
     const byGroup = new Map<string, string[]>();
+    const only = this.options.groups;
     for (const key of this.messageHandlers.keys()) {
       const [group, topic] = key.split(KEY_SEPARATOR);
+      if (only && !only.includes(group)) continue;
       byGroup.set(group, [...(byGroup.get(group) ?? []), topic]);
     }
     return byGroup;
@@ -134,7 +131,6 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
   private async handleBatch(group: string, consumer: Consumer, payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     if (!isRunning() || isStale()) return;
-    await this.yieldToIntake(isRunning, heartbeat);
     const messages = batch.messages;
     // Messages are handled concurrently and finish out of order; what may be committed is the
     // end of the finished prefix. It is resolved as it grows and committed every
@@ -148,7 +144,10 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
       if (!isStale()) resolveOffset(messages[prefix - 1].offset);
     };
     let committing: Promise<void> | null = null;
+    // The same timer heartbeats, so a batch that takes longer than the session (a slow
+    // downstream working through a backlog) does not cost the member its partitions.
     const timer = setInterval(() => {
+      heartbeat().catch((err: unknown) => this.log.warn(`${group}: heartbeat inside a batch failed: ${(err as Error).message}`));
       committing ??= commitOffsetsIfNecessary()
         .catch((err: unknown) => this.log.warn(`${group}: committing inside a batch failed: ${(err as Error).message}`))
         .finally(() => (committing = null));
@@ -160,17 +159,6 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
       await committing;
     }
     await heartbeat();
-  }
-
-  /** Peak shaving: while intake is busy, hold this batch back (bounded, so the backlog always moves). */
-  private async yieldToIntake(isRunning: () => boolean, heartbeat: () => Promise<void>): Promise<void> {
-    const pacer = this.options.pacer;
-    if (!pacer) return;
-    const until = performance.now() + (this.options.maxYieldMs ?? 0);
-    while (pacer.busy() && isRunning() && performance.now() < until) {
-      await new Promise((r) => setTimeout(r, YIELD_STEP_MS));
-      await heartbeat();
-    }
   }
 
   /** Runs the handler for one message until it succeeds or the message is dead-lettered. */
