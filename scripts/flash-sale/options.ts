@@ -2,6 +2,7 @@
  * Command-line options of `npm run flash-sale`: parsing, validation and the `--help` text.
  * Pure functions; no I/O.
  */
+import { TOPOLOGIES, Topology } from './stack/stack.types';
 
 export const RUN_MODES = ['broker', 'direct'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
@@ -10,7 +11,7 @@ export const BURST_SHAPES = ['spike', 'ramp', 'waves', 'steady'] as const;
 export type BurstShape = (typeof BURST_SHAPES)[number];
 
 export interface PaymentSettings {
-  /** Charges per second the simulated gateway accepts (per method). */
+  /** Charges per second both simulated gateways accept together (split evenly between Alipay and WeChat Pay). */
   capacityPerSec: number;
   /** Median gateway latency in milliseconds (p99 is 4x). */
   latencyMs: number;
@@ -25,6 +26,12 @@ export interface FlashSaleOptions {
   shape: BurstShape;
   burstSeconds: number;
   payment: PaymentSettings;
+  /** Login-info checks per second auth performs (the user directory is a slower system too). */
+  authCapacityPerSec: number;
+  /** Course checks (and seat holds) per second course-validation performs. */
+  courseCapacityPerSec: number;
+  /** Where the parts run (see Topology). */
+  topology: Topology;
   partitions: number;
   consumersPerService: number;
   /** Modes to run, in order (two with --compare). */
@@ -54,7 +61,10 @@ export const DEFAULT_OPTIONS: Readonly<FlashSaleOptions> = Object.freeze({
   seats: 15_000,
   shape: 'spike',
   burstSeconds: 2,
-  payment: Object.freeze({ capacityPerSec: 1_000, latencyMs: 20, failureRate: 0.02 }),
+  payment: Object.freeze({ capacityPerSec: 500, latencyMs: 20, failureRate: 0.02 }),
+  authCapacityPerSec: 1_500,
+  courseCapacityPerSec: 1_000,
+  topology: 'processes',
   partitions: 4,
   consumersPerService: 2,
   modes: ['broker'],
@@ -94,6 +104,8 @@ const NUMBER_FLAGS: Record<string, NumberSpec> = {
   '--payment-capacity': { key: 'payment.capacityPerSec', min: 1, max: 1_000_000, integer: true, apply: (o, v) => (o.payment.capacityPerSec = v) },
   '--payment-latency-ms': { key: 'payment.latencyMs', min: 0, max: 60_000, integer: false, apply: (o, v) => (o.payment.latencyMs = v) },
   '--payment-failure-rate': { key: 'payment.failureRate', min: 0, max: 1, integer: false, apply: (o, v) => (o.payment.failureRate = v) },
+  '--auth-capacity': { key: 'authCapacityPerSec', min: 1, max: 1_000_000, integer: true, apply: (o, v) => (o.authCapacityPerSec = v) },
+  '--course-capacity': { key: 'courseCapacityPerSec', min: 1, max: 1_000_000, integer: true, apply: (o, v) => (o.courseCapacityPerSec = v) },
   '--partitions': { key: 'partitions', min: 1, max: 64, integer: true, apply: (o, v) => (o.partitions = v) },
   '--consumers': { key: 'consumersPerService', min: 1, max: 16, integer: true, apply: (o, v) => (o.consumersPerService = v) },
   '--hold-seconds': { key: 'holdSeconds', min: 0, max: 86_400, integer: false, apply: (o, v) => (o.holdSeconds = v) },
@@ -139,6 +151,9 @@ export function parseOptions(argv: readonly string[]): FlashSaleOptions {
         break;
       case '--shape':
         options.shape = oneOf(flag, value(), BURST_SHAPES);
+        break;
+      case '--topology':
+        options.topology = oneOf(flag, value(), TOPOLOGIES);
         break;
       case '--mode':
         options.modes = [oneOf(flag, value(), RUN_MODES)];
@@ -191,7 +206,9 @@ Load
   --request-timeout-ms <ms>  a buyer gives up this long after clicking: an intake error (default ${d.requestTimeoutMs})
 
 Downstream
-  --payment-capacity <n>     payment gateway capacity, charges per second (default ${d.payment.capacityPerSec})
+  --payment-capacity <n>     payment gateways' capacity, charges per second, both together (default ${d.payment.capacityPerSec})
+  --auth-capacity <n>        auth's login-info checks per second (default ${d.authCapacityPerSec})
+  --course-capacity <n>      course-validation's course checks per second (default ${d.courseCapacityPerSec})
   --payment-latency-ms <ms>  median payment gateway latency, p99 = 4x (default ${d.payment.latencyMs})
   --payment-failure-rate <p> share of declined charges, 0..1 (default ${d.payment.failureRate})
   --partitions <n>           partitions per pipeline topic (default ${d.partitions})
@@ -202,6 +219,10 @@ Modes
                              direct: intake calls auth, course-validation and payment synchronously
   --direct-timeout-ms <ms>   direct mode: order-service answers 504 after this long (default ${d.directTimeoutMs})
   --compare                  run both modes back to back with the same load
+  --topology processes|single
+                             processes: the broker, each service and the load generator are separate
+                               OS processes over the Kafka wire protocol and HTTP (default)
+                             single: broker and services in one process (tests, small machines)
 
 Output
   --json                     print one JSON line (the report) last

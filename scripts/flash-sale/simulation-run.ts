@@ -30,6 +30,12 @@ export async function runOnce(mode: RunMode, options: FlashSaleOptions, launcher
   const stack = await launcher.start(
     {
       mode,
+      topology: options.topology,
+      capacities: {
+        authPerSec: options.authCapacityPerSec,
+        coursePerSec: options.courseCapacityPerSec,
+        paymentPerSec: options.payment.capacityPerSec,
+      },
       seats: options.seats,
       buyers: options.buyers,
       payment: options.payment,

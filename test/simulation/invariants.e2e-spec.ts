@@ -73,6 +73,8 @@ describe('exit code', () => {
     const port = (server.address() as AddressInfo).port;
     const launcher: StackLauncher = {
       start: async (): Promise<RunningStack> => ({
+        topology: 'single',
+        processCpuSeconds: async () => ({ all: 0 }),
         baseUrl: `http://127.0.0.1:${port}`,
         courseId: 'c',
         tokens: ['t'],

@@ -84,7 +84,11 @@ export class ServiceStackLauncher implements StackLauncher {
       log(`${Math.min(HTTP_LOGINS, settings.buyers)} buyers logged in over POST /auth/login, ${Math.max(0, settings.buyers - HTTP_LOGINS)} got their token from auth's TokensService`);
       const probe = new SqlBrokerProbe(pool, connection.kafka, settings.mode, FLASH_SALE_COURSE_ID);
       cleanups.unshift(() => probe.close());
-      return { baseUrl, courseId: FLASH_SALE_COURSE_ID, tokens, probe, stop: cleanup };
+      const processCpuSeconds = async (): Promise<Record<string, number>> => {
+        const { user, system } = process.cpuUsage();
+        return { all: (user + system) / 1e6 };
+      };
+      return { topology: 'single', baseUrl, courseId: FLASH_SALE_COURSE_ID, tokens, probe, processCpuSeconds, stop: cleanup };
     } catch (err) {
       await cleanup();
       throw err;

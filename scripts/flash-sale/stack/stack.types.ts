@@ -1,8 +1,28 @@
 import type { PaymentSettings, RunMode } from '../options';
 
+/**
+ * Where the parts run: `processes` (default) starts the broker, each service and the load
+ * generator as separate OS processes talking over the Kafka wire protocol and HTTP, as in
+ * production and docker-compose; `single` runs every service and the broker in one process.
+ */
+export const TOPOLOGIES = ['processes', 'single'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+
+/** Capacity of each downstream stage, in orders (or charges) per second; 0 = unlimited. */
+export interface StageCapacities {
+  /** auth's login-info check. */
+  authPerSec: number;
+  /** course-validation's course check (and seat hold). */
+  coursePerSec: number;
+  /** payment: both gateways together (split evenly between Alipay and WeChat Pay). */
+  paymentPerSec: number;
+}
+
 /** What the simulation asks of "the stack" (broker, PostgreSQL, services) for one run. */
 export interface StackSettings {
   mode: RunMode;
+  topology: Topology;
+  capacities: StageCapacities;
   seats: number;
   buyers: number;
   payment: PaymentSettings;
@@ -63,6 +83,14 @@ export interface StackProbe {
 
 /** A running stack ready for a burst. */
 export interface RunningStack {
+  topology: Topology;
+  /**
+   * CPU seconds (user + system) used so far by each OS process of the stack, by role name
+   * (`order-service`, `order-aggregator`, `auth`, `course-validation`, `payment`, `broker`,
+   * `postgres`; `all` in the single topology). Differences between two calls give the CPU a
+   * phase used.
+   */
+  processCpuSeconds(): Promise<Record<string, number>>;
   /** Base URL of order-service, e.g. http://127.0.0.1:3000 */
   baseUrl: string;
   /** The flash-sale course seeded for this run. */
