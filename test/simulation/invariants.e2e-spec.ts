@@ -74,6 +74,7 @@ describe('exit code', () => {
     const launcher: StackLauncher = {
       start: async (): Promise<RunningStack> => ({
         topology: 'single',
+        processes: [],
         processCpuSeconds: async () => ({ all: 0 }),
         baseUrl: `http://127.0.0.1:${port}`,
         courseId: 'c',

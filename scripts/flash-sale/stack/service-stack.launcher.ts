@@ -88,7 +88,8 @@ export class ServiceStackLauncher implements StackLauncher {
         const { user, system } = process.cpuUsage();
         return { all: (user + system) / 1e6 };
       };
-      return { topology: 'single', baseUrl, courseId: FLASH_SALE_COURSE_ID, tokens, probe, processCpuSeconds, stop: cleanup };
+      const processes = [{ role: 'all', pid: process.pid, nice: 0 }];
+      return { topology: 'single', processes, baseUrl, courseId: FLASH_SALE_COURSE_ID, tokens, probe, processCpuSeconds, stop: cleanup };
     } catch (err) {
       await cleanup();
       throw err;

@@ -91,6 +91,8 @@ export interface RunningStack {
    * phase used.
    */
   processCpuSeconds(): Promise<Record<string, number>>;
+  /** The OS processes of the stack and their scheduling niceness (what the report shows). */
+  processes: ReadonlyArray<{ role: string; pid: number; nice: number }>;
   /** Base URL of order-service, e.g. http://127.0.0.1:3000 */
   baseUrl: string;
   /** The flash-sale course seeded for this run. */
