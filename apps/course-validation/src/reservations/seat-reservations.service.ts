@@ -1,9 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OrderCore, RejectReason } from '@peak/contracts';
 import { BatchCoalescer, ItemResult } from '@peak/messaging';
+import { AcquireOptions, StageCapacity } from '@peak/platform';
+import { courseValidationConfig } from '../config/course-validation.config';
 import { CATALOG_DATA_SOURCE } from '../config/course-validation.constants';
+
+/** Name of course-validation's stage in capacity reports. */
+export const COURSE_CHECK_STAGE = 'course-check';
 
 export interface CourseCheckResult {
   ok: boolean;
@@ -26,7 +32,10 @@ interface ReserveRow {
  * Checks courses and holds, sells or releases seats, batching concurrent calls into one SQL
  * round trip each. Every operation is idempotent per order: a check is recorded with its
  * outcome in the same statement that holds the seat, so a redelivered order gets the same
- * answer and never a second seat.
+ * answer and never a second seat. Each check, from the event consumer or the RPC endpoint
+ * alike, first waits for the stage's capacity (COURSE_CHECK_RPS, COURSE_CHECK_CONCURRENCY;
+ * first come first served), then joins the batched reservation; releasing and selling a
+ * held seat are not limited.
  */
 @Injectable()
 export class SeatReservationsService {
@@ -34,11 +43,22 @@ export class SeatReservationsService {
   private readonly confirmBatch = new BatchCoalescer<string, boolean>((ids) => this.confirmMany(ids));
   private readonly releaseBatch = new BatchCoalescer<string, boolean>((ids) => this.releaseMany(ids));
 
-  constructor(@InjectDataSource(CATALOG_DATA_SOURCE) private readonly db: DataSource) {}
+  readonly capacity: StageCapacity;
 
-  /** Checks the order's course (exists, on sale at order time, price) and holds one seat. */
-  check(order: OrderCore): Promise<CourseCheckResult> {
-    return this.reserveBatch.submit(order);
+  constructor(
+    @InjectDataSource(CATALOG_DATA_SOURCE) private readonly db: DataSource,
+    @Inject(courseValidationConfig.KEY) config: ConfigType<typeof courseValidationConfig>,
+  ) {
+    this.capacity = new StageCapacity(COURSE_CHECK_STAGE, { ratePerSecond: config.checkRps, concurrency: config.checkConcurrency });
+  }
+
+  /**
+   * Checks the order's course (exists, on sale at order time, price) and holds one seat.
+   * Rejects with CapacityWaitCancelledError (nothing checked or held) when `options.cancelled`
+   * says so at its turn.
+   */
+  check(order: OrderCore, options?: AcquireOptions): Promise<CourseCheckResult> {
+    return this.capacity.run(() => this.reserveBatch.submit(order), options);
   }
 
   /** Marks the order's held seat sold; false when the order holds no seat. */

@@ -19,4 +19,9 @@ export class GatewaysService {
   for(method: PaymentMethod): SimulatedGateway {
     return this.gateways[method];
   }
+
+  /** Every gateway, in a fixed order (capacity reports). */
+  all(): SimulatedGateway[] {
+    return [this.gateways.alipay, this.gateways.wechat];
+  }
 }
