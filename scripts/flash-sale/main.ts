@@ -4,7 +4,7 @@
 import { Logger } from '@nestjs/common';
 import { EXIT_FAILED, runFlashSale } from './flash-sale';
 import { helpText, OptionsError, parseOptions } from './options';
-import { ServiceStackLauncher } from './stack/service-stack.launcher';
+import { ProcessStackLauncher } from './stack/process-stack.launcher';
 
 async function main(argv: readonly string[]): Promise<number> {
   let options;
@@ -23,7 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // The services' own start-up logs would drown the live view; warnings and errors still show.
   Logger.overrideLogger(['error', 'warn']);
-  const launcher = new ServiceStackLauncher({ databaseUrl: process.env.DATABASE_URL || undefined });
+  const launcher = new ProcessStackLauncher({ databaseUrl: process.env.DATABASE_URL || undefined });
   const outcome = await runFlashSale(options, launcher, {
     log: (line) => process.stdout.write(line + '\n'),
     printJson: (line) => process.stdout.write(line + '\n'),

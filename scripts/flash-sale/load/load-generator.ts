@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
+import { Pool } from 'undici';
 import type { BurstShape } from '../options';
 import { LatencyRecorder } from '../metrics/latency-recorder';
 import { sendSchedule } from './burst-shape';
@@ -80,13 +80,12 @@ export class LoadGenerator {
     lastAnsweredAtMs: 0,
   };
   private readonly acceptedOrderIds: string[] = [];
-  private readonly agent: http.Agent;
-  private readonly url: URL;
+  /** Keep-alive connections to order-service (undici: far less CPU per request than node:http). */
+  private readonly pool: Pool;
 
   constructor(private readonly plan: LoadPlan) {
     if (plan.tokens.length === 0) throw new Error('LoadGenerator needs at least one buyer token');
-    this.url = new URL('/orders', plan.baseUrl);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections, maxFreeSockets: plan.connections });
+    this.pool = new Pool(plan.baseUrl, { connections: plan.connections, pipelining: 1 });
   }
 
   private schedule: Float64Array | null = null;
@@ -124,7 +123,7 @@ export class LoadGenerator {
     };
     await Promise.all(Array.from({ length: Math.min(this.plan.connections, schedule.length) }, lane));
     this.counters.sent = schedule.length;
-    this.agent.destroy();
+    await this.pool.close();
     return { counters: this.counters, acceptedOrderIds: this.acceptedOrderIds };
   }
 
@@ -143,65 +142,51 @@ export class LoadGenerator {
     this.counters.sent = lo;
   }
 
-  private fire(index: number, scheduledAt: number): Promise<void> {
+  private async fire(index: number, scheduledAt: number): Promise<void> {
     const { tokens, courseId, requestTimeoutMs } = this.plan;
     const body = JSON.stringify({ courseId, paymentMethod: PAYMENT_METHODS[index % PAYMENT_METHODS.length] });
     this.counters.dispatched++;
-    return new Promise<void>((resolve) => {
-      let settled = false;
-      const finish = (outcome: () => void): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        outcome();
-        this.counters.lastAnsweredAtMs = Date.now();
-        resolve();
-      };
-      const sentAt = performance.now();
-      const req = http.request(this.url, {
+    const sentAt = performance.now();
+    // The buyer gives up requestTimeoutMs after the click, however long the wait for a connection was.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), Math.max(1, scheduledAt + requestTimeoutMs - sentAt));
+    try {
+      const res = await this.pool.request({
         method: 'POST',
-        agent: this.agent,
+        path: '/orders',
+        signal: abort.signal,
         headers: {
           'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
           authorization: `Bearer ${tokens[index % tokens.length]}`,
           'idempotency-key': randomUUID(),
         },
+        body,
       });
-      const timer = setTimeout(() => {
-        finish(() => {
-          this.counters.timeouts++;
-          this.counters.intakeErrors++;
-          this.latency.record(performance.now() - scheduledAt);
-          this.service.record(performance.now() - sentAt);
-        });
-        req.destroy();
-      }, Math.max(1, scheduledAt + requestTimeoutMs - performance.now()));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', () => finish(() => this.countConnectionError()));
-        res.on('end', () => {
-          finish(() => {
-            const status = res.statusCode ?? 0;
-            this.latency.record(performance.now() - scheduledAt);
-            this.service.record(performance.now() - sentAt);
-            this.counters.answered++;
-            this.counters.byStatus[status] = (this.counters.byStatus[status] ?? 0) + 1;
-            if (status >= 200 && status < 300) {
-              const orderId = readOrderId(Buffer.concat(chunks));
-              if (orderId) {
-                this.counters.accepted++;
-                this.acceptedOrderIds.push(orderId);
-              } else this.counters.intakeErrors++;
-            } else if (status >= 500 || status === 429) this.counters.intakeErrors++;
-            else this.counters.refused++;
-          });
-        });
-      });
-      req.on('error', () => finish(() => this.countConnectionError()));
-      req.end(body);
-    });
+      const answer = await res.body.text();
+      const status = res.statusCode;
+      this.latency.record(performance.now() - scheduledAt);
+      this.service.record(performance.now() - sentAt);
+      this.counters.answered++;
+      this.counters.byStatus[status] = (this.counters.byStatus[status] ?? 0) + 1;
+      if (status >= 200 && status < 300) {
+        const orderId = readOrderId(answer);
+        if (orderId) {
+          this.counters.accepted++;
+          this.acceptedOrderIds.push(orderId);
+        } else this.counters.intakeErrors++;
+      } else if (status >= 500 || status === 429) this.counters.intakeErrors++;
+      else this.counters.refused++;
+    } catch {
+      if (abort.signal.aborted) {
+        this.counters.timeouts++;
+        this.counters.intakeErrors++;
+        this.latency.record(performance.now() - scheduledAt);
+        this.service.record(performance.now() - sentAt);
+      } else this.countConnectionError();
+    } finally {
+      clearTimeout(timer);
+      this.counters.lastAnsweredAtMs = Date.now();
+    }
   }
 
   private countConnectionError(): void {
@@ -210,9 +195,9 @@ export class LoadGenerator {
   }
 }
 
-function readOrderId(body: Buffer): string | null {
+function readOrderId(body: string): string | null {
   try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === 'object' && 'orderId' in parsed) {
       const id = (parsed as { orderId: unknown }).orderId;
       return typeof id === 'string' && id.length > 0 ? id : null;

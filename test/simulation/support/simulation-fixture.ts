@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFlashSale, FlashSaleIo, FlashSaleOutcome } from '../../../scripts/flash-sale/flash-sale';
 import { parseOptions } from '../../../scripts/flash-sale/options';
-import { ServiceStackLauncher } from '../../../scripts/flash-sale/stack/service-stack.launcher';
+import { ProcessStackLauncher } from '../../../scripts/flash-sale/stack/process-stack.launcher';
 import { TEST_ADMIN_URL } from '../../e2e/support/test-database';
 
 /**
@@ -43,7 +43,7 @@ export async function runSmallSimulation(hooks: Pick<FlashSaleIo, 'onDashboard' 
   const options = parseOptions([...SMALL_SIMULATION_ARGS, '--report-dir', reportDir]);
   const lines: string[] = [];
   const jsonLines: string[] = [];
-  const outcome = await runFlashSale(options, new ServiceStackLauncher({ databaseUrl: TEST_ADMIN_URL }), {
+  const outcome = await runFlashSale(options, new ProcessStackLauncher({ databaseUrl: TEST_ADMIN_URL }), {
     log: (line) => lines.push(line),
     printJson: (line) => jsonLines.push(line),
     tty: false,

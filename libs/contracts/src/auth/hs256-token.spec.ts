@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import { verifyHs256 } from './hs256-token';
+import { signHs256, verifyHs256 } from './hs256-token';
 
 const secret = 'spec-secret-0123456789';
 const jwt = new JwtService({ secret });
@@ -24,5 +24,17 @@ describe(verifyHs256.name, () => {
   it('reports an expired token with its claims', () => {
     const verdict = verifyHs256(jwt.sign({ sub: 'u-2' }, { expiresIn: 10 }), secret, Date.now() + 20_000);
     expect(verdict).toMatchObject({ valid: false, reason: 'expired', claims: { sub: 'u-2' } });
+  });
+});
+
+describe(signHs256.name, () => {
+  it('issues what jsonwebtoken issues and accepts, with iat and exp', () => {
+    const now = 1_800_000_000_000;
+    const token = signHs256({ sub: 'u-3', username: 'carol' }, secret, 60, now);
+    const same = jwt.sign({ sub: 'u-3', username: 'carol', iat: now / 1000 }, { expiresIn: 60 });
+    expect(token).toBe(same);
+    expect(jwt.verify(token, { ignoreExpiration: true })).toMatchObject({ sub: 'u-3', exp: now / 1000 + 60 });
+    expect(verifyHs256(token, secret, now)).toMatchObject({ valid: true, claims: { sub: 'u-3' } });
+    expect(verifyHs256(token, secret, now + 61_000)).toMatchObject({ valid: false, reason: 'expired' });
   });
 });

@@ -40,3 +40,17 @@ export function verifyHs256(token: string, secret: string, nowMs: number = Date.
   if (typeof nbf === 'number' && nowSec < nbf) return { valid: false, reason: 'not-yet-valid', claims };
   return { valid: true, claims };
 }
+
+/**
+ * Signs `claims` as an HS256 JWT (the form auth's login issues and verifyHs256 checks), adding
+ * `iat` and, when `ttlSeconds` is given, `exp`. For tools that issue buyers' tokens with the
+ * shared secret (the flash-sale simulation's crowd); services issue theirs through auth. Pure.
+ */
+export function signHs256(claims: BuyerTokenClaims, secret: string, ttlSeconds?: number, nowMs: number = Date.now()): string {
+  const iat = Math.floor(nowMs / 1000);
+  const body: BuyerTokenClaims = { ...claims, iat, ...(ttlSeconds !== undefined ? { exp: iat + ttlSeconds } : {}) };
+  const header64 = Buffer.from(JSON.stringify({ alg: EXPECTED_ALG, typ: 'JWT' })).toString('base64url');
+  const payload64 = Buffer.from(JSON.stringify(body)).toString('base64url');
+  const signature64 = createHmac('sha256', secret).update(`${header64}.${payload64}`).digest('base64url');
+  return `${header64}.${payload64}.${signature64}`;
+}

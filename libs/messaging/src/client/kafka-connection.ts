@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { EmbeddedBroker } from '@peak/broker';
 import { Kafka as PeakKafka, logLevel as peakLogLevel } from '@peak/kafka';
+import { KafkaWireServer } from '@peak/wire';
 import type { MessagingConfig } from '../config/messaging.config';
 
 /**
@@ -12,6 +13,8 @@ import type { MessagingConfig } from '../config/messaging.config';
  */
 export class KafkaConnection {
   private static readonly logger = new Logger(KafkaConnection.name);
+
+  private listener: KafkaWireServer | null = null;
 
   private constructor(
     readonly kafka: Kafka,
@@ -30,7 +33,9 @@ export class KafkaConnection {
     const dataDir = config.storage === 'disk' ? config.dataDir : undefined;
     const broker = await EmbeddedBroker.start({ dataDir, numPartitions: config.topicPartitions });
     KafkaConnection.logger.log(`embedded broker started (${dataDir ? `data ${dataDir}` : 'in memory'})`);
-    return KafkaConnection.onBroker(broker, config.clientId, true);
+    const connection = KafkaConnection.onBroker(broker, config.clientId, true);
+    if (config.listenPort !== null) await connection.listen(config.listenHost, config.listenPort);
+    return connection;
   }
 
   /** A connection over an existing embedded broker; closes it on close() only when `owned`. */
@@ -59,7 +64,19 @@ export class KafkaConnection {
     }
   }
 
+  /** Serves the owned embedded broker over the Kafka wire protocol too (BROKER_PORT). */
+  private async listen(host: string, port: number): Promise<void> {
+    const broker = this.broker as EmbeddedBroker;
+    const listener = new KafkaWireServer({ broker, host, port, logger: { warn: (m) => KafkaConnection.logger.warn(m) } });
+    const bound = await listener.start();
+    broker.setAdvertisedListener(listener.advertisedAddress.host, listener.advertisedAddress.port);
+    this.listener = listener;
+    KafkaConnection.logger.log(`embedded broker listening for Kafka clients on ${bound.host}:${bound.port}`);
+  }
+
   async close(): Promise<void> {
+    await this.listener?.close();
+    this.listener = null;
     await this.broker?.close();
   }
 }

@@ -23,6 +23,16 @@ export class MessagingEnv {
   @IsString()
   BROKER_DATA_DIR: string = DEFAULT_BROKER_DATA_DIR;
 
+  /**
+   * Embedded broker only: also serve the Kafka wire protocol on this port of HOST (kcat,
+   * kafkajs, the flash-sale probe can then reach the in-process broker). Unset: no listener.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  BROKER_PORT?: number;
+
   @IsString()
   KAFKA_CLIENT_ID = 'peak-orders';
 
@@ -65,6 +75,9 @@ export interface MessagingConfig {
   brokers: string[] | null;
   storage: 'disk' | 'memory';
   dataDir: string;
+  /** Port of the embedded broker's Kafka listener (null: none). */
+  listenPort: number | null;
+  listenHost: string;
   clientId: string;
   consumerMembers: number;
   /** Groups to run (null: all registered). */
@@ -86,6 +99,8 @@ export const messagingConfig = registerAs('messaging', (): MessagingConfig => {
     brokers: brokers.length > 0 ? brokers : null,
     storage: env.BROKER_STORAGE,
     dataDir: env.BROKER_DATA_DIR,
+    listenPort: env.BROKER_PORT ?? null,
+    listenHost: process.env.HOST || '127.0.0.1',
     clientId: env.KAFKA_CLIENT_ID,
     consumerMembers: env.CONSUMER_MEMBERS,
     consumerGroups: parseGroups(env.CONSUMER_GROUPS),
