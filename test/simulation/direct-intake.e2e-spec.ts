@@ -17,6 +17,8 @@ describe('order-service direct mode (ORDER_INTAKE_MODE=direct): the synchronous 
       PAYMENT_ALIPAY_LATENCY_MEDIAN_MS: String(SLOW_CHARGE_MS),
       PAYMENT_ALIPAY_LATENCY_P99_MS: String(SLOW_CHARGE_MS),
     });
+    // No *_URL set: the intake calls the RPC endpoints on its own HTTP server (as with npm start).
+    await h.app.listen(0, '127.0.0.1');
     await h.addUsers(['d-1', 'd-2', 'd-3', 'd-4', 'd-5']);
     await h.addUsers(['d-banned'], true);
     await h.addCourse('direct-course', 10, 500);

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, Api
 import { BearerToken, IdempotencyKey } from '../http/request-headers.decorators';
 import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
 import { ORDER_INTAKE, OrderIntake, OrderReceipt } from './order-intake.port';
-import { DirectIntakeTimeoutError } from './direct/direct-intake.errors';
+import { DirectDownstreamUnavailableError, DirectIntakeTimeoutError } from './direct/direct-intake.errors';
 import { OrderBodyPipe } from './order-body.pipe';
 import { OrderViewDto, OrdersQueryService } from './orders-query.service';
 
@@ -34,6 +34,9 @@ export class OrdersController {
       return await this.intake.accept(token, idempotencyKey, body);
     } catch (err) {
       if (err instanceof DirectIntakeTimeoutError) throw new GatewayTimeoutException(err.message);
+      if (err instanceof DirectDownstreamUnavailableError) {
+        throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: err.message, orderId: err.orderId, service: err.downstream.service });
+      }
       throw new ServiceUnavailableException('the order could not be recorded; retry with the same Idempotency-Key');
     }
   }

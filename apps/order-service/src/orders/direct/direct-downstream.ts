@@ -1,27 +1,75 @@
-import type { ModuleRef } from '@nestjs/core';
-import { TokenChecksService } from '../../../../auth/src/token-checks/token-checks.service';
-import { SeatReservationsService } from '../../../../course-validation/src/reservations/seat-reservations.service';
-import { PaymentsService } from '../../../../payment/src/payments/payments.service';
-import { DirectIntakeUnavailableError } from './direct-intake.errors';
+import {
+  ChargeRequest,
+  ChargeResponse,
+  parseChargeResponse,
+  parseSeatHoldResponse,
+  parseSeatReleaseResponse,
+  parseSeatSaleResponse,
+  parseTokenCheckResponse,
+  RpcPaths,
+  SeatHoldRequest,
+  SeatHoldResponse,
+  TokenCheckRequest,
+  TokenCheckResponse,
+} from '@peak/contracts/rpc';
+import type { DownstreamService } from './direct-intake.errors';
+import type { RpcHttpClient } from './rpc-http.client';
+
+/** Longest wait for a seat release or sale (they run after the deadline too). */
+export const SEAT_SETTLE_TIMEOUT_MS = 10_000;
+/** Longest wait for a charge: sent charges complete (no cancellation), but a hung payment must not hold a pool slot forever. */
+export const CHARGE_TIMEOUT_MS = 30_000;
 
 /**
- * The services direct mode calls in-request: the very providers the consumers use (same
- * checks, same seat SQL, same rate-limited payment gateways), found in the application.
+ * The calls of direct mode, one per step of the chain. Implementations reject with
+ * DownstreamCallError when a service gives no answer of its contract.
  */
 export interface DirectDownstream {
-  auth: TokenChecksService;
-  seats: SeatReservationsService;
-  payments: PaymentsService;
+  /** auth: the buyer behind the token. */
+  checkToken(req: TokenCheckRequest, timeoutMs: number): Promise<TokenCheckResponse>;
+  /** course-validation: check the course and hold a seat. */
+  holdSeat(req: SeatHoldRequest, timeoutMs: number): Promise<SeatHoldResponse>;
+  /** course-validation: give the seat back; false when none was held. */
+  releaseSeat(orderId: string): Promise<boolean>;
+  /** course-validation: sell the held seat; false when none is held. */
+  confirmSeat(orderId: string): Promise<boolean>;
+  /** payment: charge once. */
+  charge(req: ChargeRequest): Promise<ChargeResponse>;
 }
 
-/** Looks the services up in the running application; throws when one is not hosted here. */
-export function resolveDirectDownstream(moduleRef: ModuleRef): DirectDownstream {
-  const find = <T>(cls: new (...args: never[]) => T): T => {
-    try {
-      return moduleRef.get(cls, { strict: false });
-    } catch {
-      throw new DirectIntakeUnavailableError(cls.name);
-    }
-  };
-  return { auth: find(TokenChecksService), seats: find(SeatReservationsService), payments: find(PaymentsService) };
+/** Base URL of each downstream service (resolved per call: the own server's address is known only once it listens). */
+export type DownstreamUrls = (service: DownstreamService) => string;
+
+/** DirectDownstream over HTTP: the services' internal RPC endpoints (`RpcPaths`). */
+export class HttpDirectDownstream implements DirectDownstream {
+  constructor(
+    private readonly client: RpcHttpClient,
+    private readonly urls: DownstreamUrls,
+  ) {}
+
+  async checkToken(req: TokenCheckRequest, timeoutMs: number): Promise<TokenCheckResponse> {
+    return this.client.post(this.target('auth'), RpcPaths.TokenChecks, req, parseTokenCheckResponse, timeoutMs);
+  }
+
+  async holdSeat(req: SeatHoldRequest, timeoutMs: number): Promise<SeatHoldResponse> {
+    return this.client.post(this.target('course-validation'), RpcPaths.SeatHolds, req, parseSeatHoldResponse, timeoutMs);
+  }
+
+  async releaseSeat(orderId: string): Promise<boolean> {
+    const res = await this.client.post(this.target('course-validation'), RpcPaths.SeatReleases, { orderId }, parseSeatReleaseResponse, SEAT_SETTLE_TIMEOUT_MS);
+    return res.released;
+  }
+
+  async confirmSeat(orderId: string): Promise<boolean> {
+    const res = await this.client.post(this.target('course-validation'), RpcPaths.SeatSales, { orderId }, parseSeatSaleResponse, SEAT_SETTLE_TIMEOUT_MS);
+    return res.sold;
+  }
+
+  async charge(req: ChargeRequest): Promise<ChargeResponse> {
+    return this.client.post(this.target('payment'), RpcPaths.Charges, req, parseChargeResponse, CHARGE_TIMEOUT_MS);
+  }
+
+  private target(service: DownstreamService) {
+    return { service, baseUrl: this.urls(service) };
+  }
 }
