@@ -1,16 +1,25 @@
 /**
- * `npm run bench:intake [-- --json] [--duration 5] [--connections 64] [--runs 3]`
+ * `npm run bench:intake [-- --json] [--duration 5] [--connections 64] [--runs 3]
+ *                       [--routes bare,no-broker,service,pipeline] [--cpu-prof <dir>]`
  *
  * Drives POST /orders with autocannon, `--runs` times each (medians reported), against:
- * 1. a bare Nest-Fastify POST route that only answers 202 (the baseline);
- * 2. the same route as order-service runs it, minus the broker: header decorators, body
- *    pipe, token verification, order id (what intake costs before it publishes);
- * 3. the whole pipeline (all services, embedded broker on disk, acks=-1, PostgreSQL from
- *    DATABASE_URL or embedded; unlimited payment capacity); after each run it waits for every
- *    accepted order of that run to finish (the end-to-end processing rate), so every run starts
- *    on an idle pipeline.
- * Every route gets the identical request stream (per-request token and Idempotency-Key), so
- * the load generator, which shares the machine, costs the same per request in each run.
+ * 1. `bare`: a bare Nest-Fastify POST route that only answers 202 (the baseline);
+ * 2. `no-broker`: the same route as order-service runs it, minus the broker: header
+ *    decorators, body pipe, token verification, order id (what intake costs before it publishes);
+ * 3. `service`: order-service in its own process as an HTTP-only replica (CONSUMER_GROUPS=none,
+ *    KAFKA_BROKERS set), publishing with acks=-1 to the broker in another process
+ *    (`npm run broker`, log on disk): intake as the real topology runs it. `intakeCpuRatio` is
+ *    its CPU per order over the bare route's CPU per request. `--cpu-prof <dir>` writes a V8
+ *    CPU profile of this order-service process into <dir>;
+ * 4. `pipeline`: the whole pipeline in one process (all services, embedded broker on disk,
+ *    acks=-1, PostgreSQL from DATABASE_URL or embedded; unlimited payment capacity); after each
+ *    run it waits for every accepted order of that run to finish (the end-to-end processing
+ *    rate), so every run starts on an idle pipeline.
+ * Routes 1-3 listen together and are driven round by round (each route's run 1, then each
+ * route's run 2, ...), after a 1 s warm-up each, so a change of load on the shared machine hits
+ * them alike; the pipeline runs after them. Every route gets the same kind of request stream
+ * (a token per buyer round robin, a fresh Idempotency-Key per request), so the load generator,
+ * which shares the machine, costs the same per request in each run.
  * Server CPU per request is read from /proc (Linux). With --json the last line is one JSON object.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -21,101 +30,108 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
-import { cpuSeconds, startChild, stopChild, waitHttp } from './intake/processes';
+import { DriveOptions, drive, median, requestStream, Run, summarize } from './intake/measure';
+import { startChild, stopChild, waitHttp } from './intake/processes';
+import { startServiceRoute } from './intake/service-route';
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: number): number => {
+const option = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+  return i >= 0 ? args[i + 1] : undefined;
 };
+const flag = (name: string, fallback: number): number => Number(option(name) ?? fallback);
 const JSON_OUT = args.includes('--json');
 const DURATION_S = flag('duration', 5);
 const CONNECTIONS = flag('connections', 64);
 const RUNS = Math.max(1, flag('runs', 3));
 const BUYERS = flag('buyers', 100_000);
+const ROUTE_NAMES = ['bare', 'no-broker', 'service', 'pipeline'] as const;
+type RouteName = (typeof ROUTE_NAMES)[number];
+const ROUTES = new Set((option('routes') ?? ROUTE_NAMES.join(',')).split(',').map((r) => r.trim()));
+for (const r of ROUTES) if (!(ROUTE_NAMES as readonly string[]).includes(r)) throw new Error(`--routes: unknown route ${r} (known: ${ROUTE_NAMES.join(', ')})`);
+if (!ROUTES.has('bare')) throw new Error('--routes must include bare: every ratio is to the bare route of the same run');
+const wants = (r: RouteName) => ROUTES.has(r);
+const CPU_PROF_DIR = option('cpu-prof') ? path.resolve(option('cpu-prof') as string) : undefined;
 const PIPELINE_PORT = flag('port', 3400);
 const BARE_PORT = PIPELINE_PORT + 1;
 const AUTH_ONLY_PORT = PIPELINE_PORT + 2;
+const SERVICE_PORT = PIPELINE_PORT + 3;
+const SERVICE_BROKER_PORT = flag('broker-port', 19400);
 const PG_PORT = flag('pg-port', 54410);
 const SECRET = 'bench-secret-0123456789';
 const COURSE = 'bench-course';
+const BODY = JSON.stringify({ courseId: COURSE, paymentMethod: 'alipay' });
 const ROOT = path.resolve(__dirname, '..');
 /** Stop waiting for the pipeline when no order has finished for this long. */
 const DRAIN_STALL_MS = 60_000;
+/** Seconds of load before the measured runs of a route (JIT, connections, metadata). */
+const WARM_UP_S = 1;
 
 const log = (msg: string) => (JSON_OUT ? process.stderr.write(`${msg}\n`) : console.log(msg));
 
-interface Run {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  total: number;
-  /** Server CPU (all its threads) per completed request, µs; null without /proc. */
-  cpuUsPerReq: number | null;
+let tokenList: string[] | null = null;
+/** One HS256 token per buyer (at most 20,000), signed with the routes' secret. */
+function tokens(): string[] {
+  if (!tokenList) {
+    const jwt = new JwtService({ secret: SECRET });
+    tokenList = Array.from({ length: Math.min(BUYERS, 20_000) }, (_, i) => `Bearer ${jwt.sign({ sub: `bench-${i + 1}`, username: `bench-${i + 1}` })}`);
+  }
+  return tokenList;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const driveOptions = (port: number, serverPid: number, also?: Record<string, number>): DriveOptions => ({
+  url: `http://127.0.0.1:${port}/orders`,
+  connections: CONNECTIONS,
+  durationSec: DURATION_S,
+  body: BODY,
+  serverPid,
+  also,
+});
 
-function summarize(runs: Run[]): Run {
-  const cpu = runs.map((r) => r.cpuUsPerReq).filter((v): v is number => v !== null);
-  return {
-    rps: median(runs.map((r) => r.rps)),
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
-    total: runs.reduce((n, r) => n + r.total, 0),
-    cpuUsPerReq: cpu.length ? Math.round(median(cpu)) : null,
-  };
+/** One HTTP route under test, already listening. */
+interface LiveRoute {
+  name: string;
+  port: number;
+  pid: number;
+  /** Further processes whose CPU per request is reported. */
+  also?: Record<string, number>;
+  stop(): Promise<void>;
 }
 
-/** The request stream every route gets: one token per buyer (round robin), a fresh Idempotency-Key per request. */
-function requestStream(tokens: string[], runId: string): (req: autocannon.Request) => autocannon.Request {
-  let n = 0;
-  return (req) => {
-    const i = n++;
-    return { ...req, headers: { ...req.headers, authorization: tokens[i % tokens.length], 'idempotency-key': `${runId}-${i}` } };
-  };
-}
-
-async function drive(url: string, serverPid: number, setup: (req: autocannon.Request) => autocannon.Request): Promise<Run> {
-  const cpuBefore = cpuSeconds(serverPid);
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ courseId: COURSE, paymentMethod: 'alipay' }),
-    requests: [{ setupRequest: setup }],
-  });
-  const cpuAfter = cpuSeconds(serverPid);
-  const ok = result.requests.total - result.non2xx;
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx + result.errors + result.timeouts,
-    total: result.requests.total,
-    cpuUsPerReq: cpuBefore !== null && cpuAfter !== null && ok > 0 ? ((cpuAfter - cpuBefore) * 1e6) / ok : null,
-  };
-}
-
-/** Starts a one-route app, drives it RUNS times with the shared request stream, stops it. */
-async function measureRoute(name: string, script: string, port: number, stream: (req: autocannon.Request) => autocannon.Request): Promise<Run> {
+/** Starts a one-route app (bench/intake/*-app.ts). */
+async function startApp(name: string, script: string, port: number): Promise<LiveRoute> {
   log(`${name} on :${port}`);
   const child = await startChild(ROOT, path.join(ROOT, script), { PORT: String(port), JWT_SECRET: SECRET });
-  try {
-    const runs: Run[] = [];
-    for (let i = 0; i < RUNS; i += 1) runs.push(await drive(`http://127.0.0.1:${port}/orders`, child.pid as number, stream));
-    return summarize(runs);
-  } finally {
-    await stopChild(child, log);
+  return { name, port, pid: child.pid as number, stop: () => stopChild(child, log) };
+}
+
+/** order-service alone (HTTP-only replica) and its broker process. */
+async function startService(dir: string): Promise<LiveRoute> {
+  log(`order-service alone on :${SERVICE_PORT} (CONSUMER_GROUPS=none), broker process on :${SERVICE_BROKER_PORT} (${dir}/service-broker)`);
+  const route = await startServiceRoute(
+    { root: ROOT, dir, port: SERVICE_PORT, brokerPort: SERVICE_BROKER_PORT, pgPort: PG_PORT + 1, databaseUrl: process.env.DATABASE_URL, secret: SECRET, cpuProfDir: CPU_PROF_DIR },
+    log,
+  );
+  return { name: 'order-service', port: SERVICE_PORT, pid: route.servicePid, also: { broker: route.brokerPid }, stop: () => route.stop() };
+}
+
+/**
+ * Drives the HTTP routes round by round (route A run 1, route B run 1, ..., route A run 2, ...)
+ * after a warm-up of each, so a change of load on the shared machine hits every route alike;
+ * each route gets its own request stream. Returns the medians per route.
+ */
+async function measureInterleaved(routes: LiveRoute[]): Promise<Run[]> {
+  for (const r of routes) await drive({ ...driveOptions(r.port, r.pid), durationSec: WARM_UP_S }, requestStream(tokens(), `warm-up-${r.port}`));
+  const streams = routes.map(() => requestStream(tokens(), randomUUID().slice(0, 8)));
+  const runs: Run[][] = routes.map(() => []);
+  for (let i = 0; i < RUNS; i += 1) {
+    for (const [j, r] of routes.entries()) {
+      const run = await drive(driveOptions(r.port, r.pid, r.also), streams[j]);
+      log(`round ${i + 1}, ${r.name}: ${Math.round(run.rps)} req/s, ${run.cpuUsPerReq === null ? 'n/a' : Math.round(run.cpuUsPerReq)} µs CPU per request`);
+      runs[j].push(run);
+    }
   }
+  return runs.map(summarize);
 }
 
 async function seed(db: Client): Promise<void> {
@@ -150,35 +166,28 @@ async function drain(db: Client, runId: string, expected: number): Promise<{ n: 
   }
 }
 
-async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peak-intake-'));
-  fs.chmodSync(dir, 0o755);
+/** Runs the pipeline route: all services in one process, draining each run's orders before the next. */
+async function measurePipeline(dir: string): Promise<{ intake: Run; processed: Array<{ n: number; seconds: number }> }> {
   const dbUrl = process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/postgres`;
-  const jwt = new JwtService({ secret: SECRET });
-  const tokens = Array.from({ length: Math.min(BUYERS, 20_000) }, (_, i) => `Bearer ${jwt.sign({ sub: `bench-${i + 1}`, username: `bench-${i + 1}` })}`);
-  let pipeline: ChildProcess | null = null;
+  log(`pipeline on :${PIPELINE_PORT} (broker ${dir}/broker, ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL ${dir}/pg`})`);
+  const pipeline: ChildProcess = await startChild(ROOT, path.join(ROOT, 'apps/all-in-one/src/main.ts'), {
+    PORT: String(PIPELINE_PORT),
+    JWT_SECRET: SECRET,
+    BROKER_DATA_DIR: path.join(dir, 'broker'),
+    EMBEDDED_PG_DIR: path.join(dir, 'pg'),
+    EMBEDDED_PG_PORT: String(PG_PORT),
+    PAYMENT_ALIPAY_RPS: '0',
+    PAYMENT_ALIPAY_CONCURRENCY: '0',
+    PAYMENT_ALIPAY_LATENCY_MEDIAN_MS: '0',
+    PAYMENT_ALIPAY_FAILURE_RATE: '0',
+    ORDER_DEADLINE_MS: '600000',
+  }, false);
   try {
-    const bare = await measureRoute('bare Nest-Fastify route', 'bench/intake/bare-app.ts', BARE_PORT, requestStream(tokens, randomUUID().slice(0, 8)));
-    const authOnly = await measureRoute('intake without the broker', 'bench/intake/auth-only-app.ts', AUTH_ONLY_PORT, requestStream(tokens, randomUUID().slice(0, 8)));
-
-    log(`pipeline on :${PIPELINE_PORT} (broker ${dir}/broker, ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PostgreSQL ${dir}/pg`})`);
-    pipeline = await startChild(ROOT, path.join(ROOT, 'apps/all-in-one/src/main.ts'), {
-      PORT: String(PIPELINE_PORT),
-      JWT_SECRET: SECRET,
-      BROKER_DATA_DIR: path.join(dir, 'broker'),
-      EMBEDDED_PG_DIR: path.join(dir, 'pg'),
-      EMBEDDED_PG_PORT: String(PG_PORT),
-      PAYMENT_ALIPAY_RPS: '0',
-      PAYMENT_ALIPAY_CONCURRENCY: '0',
-      PAYMENT_ALIPAY_LATENCY_MEDIAN_MS: '0',
-      PAYMENT_ALIPAY_FAILURE_RATE: '0',
-      ORDER_DEADLINE_MS: '600000',
-    }, false);
     await waitHttp(`http://127.0.0.1:${PIPELINE_PORT}/health`);
     const db = new Client({ connectionString: dbUrl });
     await db.connect();
     const intakeRuns: Run[] = [];
-    const processedRuns: Array<{ n: number; seconds: number }> = [];
+    const processed: Array<{ n: number; seconds: number }> = [];
     try {
       await seed(db);
       // Warm-up (JIT, pools, topic metadata), then the measured runs. Each run starts on an idle
@@ -187,50 +196,98 @@ async function main(): Promise<void> {
       await autocannon({ url: `http://127.0.0.1:${PIPELINE_PORT}/health`, connections: 8, amount: 2_000 });
       for (let i = 0; i < RUNS; i += 1) {
         const runId = randomUUID().slice(0, 8);
-        const run = await drive(`http://127.0.0.1:${PIPELINE_PORT}/orders`, pipeline.pid as number, requestStream(tokens, runId));
+        const run = await drive(driveOptions(PIPELINE_PORT, pipeline.pid as number), requestStream(tokens(), runId));
         intakeRuns.push(run);
         log(`run ${i + 1}: accepted ${run.total - run.non2xx} orders; waiting for the pipeline to finish them`);
-        processedRuns.push(await drain(db, runId, run.total - run.non2xx));
+        processed.push(await drain(db, runId, run.total - run.non2xx));
       }
     } finally {
       await db.end();
     }
-    const intake = summarize(intakeRuns);
+    return { intake: summarize(intakeRuns), processed };
+  } finally {
+    await stopChild(pipeline, log);
+  }
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+  a === null || a === undefined || !b ? null : Number((a / b).toFixed(3));
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peak-intake-'));
+  fs.chmodSync(dir, 0o755);
+  try {
+    const live: LiveRoute[] = [];
+    let measured: Run[];
+    try {
+      live.push(await startApp('bare Nest-Fastify route', 'bench/intake/bare-app.ts', BARE_PORT));
+      if (wants('no-broker')) live.push(await startApp('intake without the broker', 'bench/intake/auth-only-app.ts', AUTH_ONLY_PORT));
+      if (wants('service')) live.push(await startService(dir));
+      measured = await measureInterleaved(live);
+    } finally {
+      for (const r of live.reverse()) await r.stop();
+    }
+    const bare = measured[0];
+    const authOnly = wants('no-broker') ? measured[1] : null;
+    const service = wants('service') ? measured[measured.length - 1] : null;
+    const pipeline = wants('pipeline') ? await measurePipeline(dir) : null;
+    const intake = pipeline?.intake ?? null;
 
     const result = {
-      intakeOrdersPerSec: Math.round(intake.rps),
-      intakeP50Ms: intake.p50,
-      intakeP99Ms: intake.p99,
-      intakeErrors: intake.non2xx,
-      intakeCpuUsPerOrder: intake.cpuUsPerReq,
+      // The whole pipeline in one process (route 4); `intake*` names kept for existing readers.
+      intakeOrdersPerSec: intake && Math.round(intake.rps),
+      intakeP50Ms: intake?.p50 ?? null,
+      intakeP99Ms: intake?.p99 ?? null,
+      intakeErrors: intake?.non2xx ?? null,
+      intakeCpuUsPerOrder: intake?.cpuUsPerReq ?? null,
       bareRoutePerSec: Math.round(bare.rps),
       bareP50Ms: bare.p50,
       bareP99Ms: bare.p99,
       bareCpuUsPerRequest: bare.cpuUsPerReq,
-      noBrokerRoutePerSec: Math.round(authOnly.rps),
-      noBrokerP50Ms: authOnly.p50,
-      noBrokerP99Ms: authOnly.p99,
-      noBrokerCpuUsPerRequest: authOnly.cpuUsPerReq,
-      intakeRatio: Number((intake.rps / bare.rps).toFixed(3)),
-      noBrokerRatio: Number((authOnly.rps / bare.rps).toFixed(3)),
-      processedOrders: processedRuns.reduce((n, p) => n + p.n, 0),
-      processedOrdersPerSec: Math.round(median(processedRuns.map((p) => (p.seconds > 0 ? p.n / p.seconds : 0)))),
+      noBrokerRoutePerSec: authOnly && Math.round(authOnly.rps),
+      noBrokerP50Ms: authOnly?.p50 ?? null,
+      noBrokerP99Ms: authOnly?.p99 ?? null,
+      noBrokerCpuUsPerRequest: authOnly?.cpuUsPerReq ?? null,
+      // order-service alone, broker in its own process (route 3).
+      serviceOrdersPerSec: service && Math.round(service.rps),
+      serviceP50Ms: service?.p50 ?? null,
+      serviceP99Ms: service?.p99 ?? null,
+      serviceErrors: service?.non2xx ?? null,
+      serviceCpuUsPerOrder: service?.cpuUsPerReq ?? null,
+      serviceBrokerCpuUsPerOrder: service?.alsoCpuUsPerReq.broker ?? null,
+      /** order-service CPU µs per accepted order ÷ bare route CPU µs per request (target ≤ 2). */
+      intakeCpuRatio: ratio(service?.cpuUsPerReq, bare.cpuUsPerReq),
+      serviceRatio: ratio(service?.rps, bare.rps),
+      intakeRatio: ratio(intake?.rps, bare.rps),
+      noBrokerRatio: ratio(authOnly?.rps, bare.rps),
+      noBrokerCpuRatio: ratio(authOnly?.cpuUsPerReq, bare.cpuUsPerReq),
+      pipelineCpuRatio: ratio(intake?.cpuUsPerReq, bare.cpuUsPerReq),
+      processedOrders: pipeline ? pipeline.processed.reduce((n, p) => n + p.n, 0) : null,
+      processedOrdersPerSec: pipeline ? Math.round(median(pipeline.processed.map((p) => (p.seconds > 0 ? p.n / p.seconds : 0)))) : null,
       connections: CONNECTIONS,
       durationSec: DURATION_S,
       runs: RUNS,
     };
-    const cpu = (v: number | null) => (v === null ? 'n/a' : String(v));
+    const show = (v: number | null) => (v === null ? 'n/a' : String(v));
+    const row = (name: string, rps: number | null, p50: number | null, p99: number | null, cpu: number | null, cpuRatio: number | null, rpsRatio: number | null) =>
+      log(`| ${name} | ${show(rps)} | ${show(p50)} | ${show(p99)} | ${show(cpu)} | ${show(cpuRatio)} | ${show(rpsRatio)} |`);
     log('');
     log(`medians of ${RUNS} run(s) of ${DURATION_S} s, ${CONNECTIONS} connections`);
-    log('| route | req/s | p50 ms | p99 ms | server CPU µs/req | ratio to bare |');
-    log('| --- | ---: | ---: | ---: | ---: | ---: |');
-    log(`| bare Nest-Fastify POST | ${result.bareRoutePerSec} | ${result.bareP50Ms} | ${result.bareP99Ms} | ${cpu(result.bareCpuUsPerRequest)} | 1 |`);
-    log(`| POST /orders without the broker | ${result.noBrokerRoutePerSec} | ${result.noBrokerP50Ms} | ${result.noBrokerP99Ms} | ${cpu(result.noBrokerCpuUsPerRequest)} | ${result.noBrokerRatio} |`);
-    log(`| POST /orders (acks=-1, whole pipeline) | ${result.intakeOrdersPerSec} | ${result.intakeP50Ms} | ${result.intakeP99Ms} | ${cpu(result.intakeCpuUsPerOrder)} | ${result.intakeRatio} |`);
-    log(`intake ratio ${result.intakeRatio} (floor 0.7); processed end to end: ${result.processedOrders} orders at ${result.processedOrdersPerSec}/s`);
+    log('| route | req/s | p50 ms | p99 ms | server CPU µs/req | CPU ÷ bare | req/s ÷ bare |');
+    log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    row('bare Nest-Fastify POST', result.bareRoutePerSec, bare.p50, bare.p99, bare.cpuUsPerReq, 1, 1);
+    if (authOnly) row('POST /orders without the broker', result.noBrokerRoutePerSec, authOnly.p50, authOnly.p99, authOnly.cpuUsPerReq, result.noBrokerCpuRatio, result.noBrokerRatio);
+    if (service) {
+      row('POST /orders, order-service alone (broker process, acks=-1, disk)', result.serviceOrdersPerSec, service.p50, service.p99, service.cpuUsPerReq, result.intakeCpuRatio, result.serviceRatio);
+    }
+    if (intake) row('POST /orders (acks=-1, whole pipeline in one process)', result.intakeOrdersPerSec, intake.p50, intake.p99, intake.cpuUsPerReq, result.pipelineCpuRatio, result.intakeRatio);
+    if (service) {
+      log(`intakeCpuRatio ${show(result.intakeCpuRatio)} (target ≤ 2): order-service ${show(result.serviceCpuUsPerOrder)} µs per order, bare route ${show(bare.cpuUsPerReq)} µs per request; ` +
+        `the broker process spent ${show(result.serviceBrokerCpuUsPerOrder)} µs per order; ${result.serviceErrors} non-2xx/errors`);
+    }
+    if (pipeline) log(`whole pipeline: processed end to end ${result.processedOrders} orders at ${result.processedOrdersPerSec}/s`);
     if (JSON_OUT) console.log(JSON.stringify(result));
   } finally {
-    if (pipeline) await stopChild(pipeline, log);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,17 +1,26 @@
 import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
+import { connect } from 'node:net';
 
 /** A child still running this long after SIGTERM is killed (and reported), so the bench always ends. */
 const STOP_GRACE_MS = 15_000;
+
+/** Extra settings of a forked child. */
+export interface ChildOptions {
+  /** Command-line arguments of the script. */
+  args?: string[];
+  /** Node options before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+}
 
 /**
  * Forks a TypeScript entry point. With `waitForMessage` it resolves once the child sends its
  * first IPC message ("ready"); otherwise at once (wait for the child's own signal, e.g. HTTP).
  */
-export function startChild(root: string, script: string, env: Record<string, string>, waitForMessage = true): Promise<ChildProcess> {
-  const child = fork(script, [], {
+export function startChild(root: string, script: string, env: Record<string, string>, waitForMessage = true, options: ChildOptions = {}): Promise<ChildProcess> {
+  const child = fork(script, options.args ?? [], {
     cwd: root,
-    execArgv: ['-r', '@swc-node/register'],
+    execArgv: ['-r', '@swc-node/register', ...(options.nodeArgs ?? [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -58,6 +67,24 @@ export async function waitHttp(url: string, timeoutMs = 120_000): Promise<void> 
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`${url} did not come up within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Tries to connect to host:port until it accepts, or throws at the deadline. */
+export async function waitTcp(host: string, port: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, host);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`${host}:${port} did not accept connections within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
