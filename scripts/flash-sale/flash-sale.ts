@@ -1,7 +1,8 @@
 import { DashboardServer } from './dashboard/dashboard-server';
 import type { FlashSaleOptions } from './options';
 import { buildReportJson, comparisonRows, defaultReportDir, textTable, writeReport } from './report/report-writer';
-import type { ReportJson, RunRecord } from './report/run-report.types';
+import { readComparison } from './report/run-reading';
+import type { ReportJson, RunRecord, RunSummary } from './report/run-report.types';
 import { runOnce, RunHooks } from './simulation-run';
 import type { StackLauncher } from './stack/stack.types';
 
@@ -29,6 +30,30 @@ export interface FlashSaleOutcome {
   dashboardUrl: string | null;
 }
 
+/** Width the readings are wrapped to in the terminal. */
+const WRAP_COLUMNS = 110;
+
+/** The stack's processes, one line (what the report's process table shows). */
+function processLines(s: RunSummary): string[] {
+  if (s.processes.length === 0) return [];
+  const list = s.processes.map((p) => `${p.role} (pid ${p.pid}, nice ${p.nice})`).join(', ');
+  return [`[${s.mode}] ${s.topology} topology, processes: ${list}`];
+}
+
+/** Wraps a paragraph at word boundaries. */
+export function wrap(text: string, columns = WRAP_COLUMNS): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /**
  * The whole simulation: dashboard up, one run per mode (two with --compare), summary table,
  * report folder. Exit code 1 when an invariant broke in any run. Always closes the dashboard.
@@ -54,15 +79,28 @@ export async function runFlashSale(options: FlashSaleOptions, launcher: StackLau
       io.log('');
       io.log(textTable(comparisonRows([record.summary])));
       io.log('');
+      for (const line of processLines(record.summary)) io.log(line);
+      io.log('');
+      for (const line of wrap(`[${mode}] ${record.summary.reading}`)) io.log(line);
+      io.log('');
     }
     const generatedAt = now();
     const reportDir = options.reportDir ?? defaultReportDir(generatedAt);
     const written = writeReport(reportDir, records, options.compare, generatedAt);
     const report = buildReportJson(records, options.compare, generatedAt);
     if (records.length > 1) {
+      const rows = comparisonRows(records.map((r) => r.summary));
       io.log('Broker vs direct under the same load:');
-      io.log(textTable(comparisonRows(records.map((r) => r.summary))));
+      io.log(textTable(rows));
       io.log('');
+      const broker = records.find((r) => r.mode === 'broker');
+      const direct = records.find((r) => r.mode === 'direct');
+      if (broker && direct) {
+        const reading = readComparison(broker.summary, direct.summary);
+        for (const line of wrap(reading)) io.log(line);
+        io.log('');
+        dashboard?.publish({ type: 'comparison', rows, reading });
+      }
     }
     for (const r of records) {
       io.log(

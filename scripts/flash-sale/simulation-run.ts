@@ -1,13 +1,19 @@
 import type { FlashSaleOptions, RunMode } from './options';
-import { LoadSource, ThreadedLoadGenerator } from './load/threaded-load-generator';
+import { ForkedLoadGenerator } from './load/forked-load-generator';
 import { MetricsSampler } from './metrics/metrics-sampler';
-import type { DashboardEvent, Sample } from './metrics/sample.types';
-import type { RunRecord, RunSummary } from './report/run-report.types';
-import type { InvariantReport, RunningStack, StackLauncher } from './stack/stack.types';
+import { hasStageQueries, RunTimeline } from './metrics/run-timeline.types';
+import type { DashboardEvent, RunPlan, Sample } from './metrics/sample.types';
+import type { RunRecord } from './report/run-report.types';
+import { explainForecast } from './report/run-reading';
+import { forecastFor, IntakeCpu, summariseRun } from './report/run-summary';
+import type { RunningStack, StackLauncher } from './stack/stack.types';
 import { TerminalView } from './view/terminal-view';
+import { planLines } from './view/plan-lines';
 
 /** Consecutive samples that must show "everything final" before the run counts as drained. */
 const STABLE_SAMPLES_TO_FINISH = 2;
+/** Width of the time buckets read from the rows' timestamps for the stages' pace. */
+const TIMELINE_BUCKET_MS = 100;
 
 export interface RunHooks {
   log: (line: string) => void;
@@ -57,10 +63,19 @@ export async function runOnce(mode: RunMode, options: FlashSaleOptions, launcher
 
 async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: RunningStack, hooks: RunHooks): Promise<RunRecord> {
   const { log, publish } = hooks;
-  const settings = runSettings(options);
+  const settings = runSettings(options, stack);
   const title = `${mode} mode: ${options.orders.toLocaleString('en-US')} orders, ${options.shape} over ${options.burstSeconds} s`;
-  publish({ type: 'run-start', mode, title, settings });
-  const load = new ThreadedLoadGenerator({
+  const planned = forecastFor(options, options.orders);
+  const plan: RunPlan = {
+    topology: stack.topology,
+    orders: options.orders,
+    burstSeconds: options.burstSeconds,
+    forecast: planned,
+    explanation: explainForecast(planned, options.burstSeconds, options.seats, options.buyers),
+  };
+  for (const line of planLines(plan)) log(`[${mode}] ${line}`);
+  publish({ type: 'run-start', mode, title, settings, plan });
+  const load = new ForkedLoadGenerator({
     baseUrl: stack.baseUrl,
     tokens: stack.tokens,
     courseId: stack.courseId,
@@ -71,11 +86,15 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
     requestTimeoutMs: options.requestTimeoutMs,
   });
   const view = new TerminalView({ orders: options.orders, seats: options.seats }, log, hooks.tty);
+  // The load process loads first, so the burst starts the moment run() is called (time 0 of
+  // every sample and chart); CPU is read before it, while the stack is idle.
+  await load.prepare();
+  const cpuBefore = await stack.processCpuSeconds().catch(() => null);
   const startedAt = performance.now();
   const startedAtWallMs = Date.now();
   let sampleErrors = 0;
   const sampler = new MetricsSampler(
-    { mode, probe: stack.probe, counters: () => load.counters, latency: () => load.latency, startedAt },
+    { mode, probe: stack.probe, counters: () => load.counters, latency: () => load.latency, service: () => load.service, startedAt },
     options.sampleMs,
     (s) => {
       view.update(s);
@@ -88,6 +107,7 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
   view.start(mode);
   sampler.start();
   const result = await load.run();
+  const cpuAfter = await stack.processCpuSeconds().catch(() => null);
   // Intake ends with the last answer (or timeout): from then on only the backlog is left.
   const intakeEndT = Math.max(0, (result.counters.lastAnsweredAtMs - startedAtWallMs) / 1000);
 
@@ -117,13 +137,37 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
   publish({ type: 'phase', text: `${mode}: checking invariants in PostgreSQL and the broker` });
   const invariants = await stack.probe.invariants(result.acceptedOrderIds);
   const counts = await stack.probe.orderCounts();
-  const summary = summarise(mode, options, load, sampler.samples, finalSample, invariants, counts.rejectedByReason, {
-    intakeEndT,
-    drainedAtT: drained ? drainedAtT : null,
-    drained,
+  const timeline = await readTimeline(stack, startedAtWallMs, (e) => log(`[${mode}] reading the rows' timestamps failed: ${String(e)}`));
+  const cpu: IntakeCpu | null = cpuBefore && cpuAfter ? { before: cpuBefore, after: cpuAfter } : null;
+  const { summary, forecast } = summariseRun({
+    mode,
+    options,
+    topology: stack.topology,
+    processes: stack.processes,
+    counters: load.counters,
+    latency: load.latency.percentiles(),
+    service: load.service.percentiles(),
+    samples: sampler.samples,
+    finalSample,
+    invariants,
+    rejectedByReason: counts.rejectedByReason,
+    times: { intakeEndT, drainedAtT: drained ? drainedAtT : null, drained },
+    timeline,
+    cpu,
   });
-  publish({ type: 'run-end', mode, summary: summary as unknown as Record<string, unknown> });
-  return { mode, title, settings, summary, samples: sampler.samples };
+  const explanation = explainForecast(forecast, options.burstSeconds, options.seats, options.buyers);
+  publish({ type: 'run-end', mode, summary: summary as unknown as Record<string, unknown>, forecast, explanation });
+  return { mode, title, settings, summary, samples: sampler.samples, forecast };
+}
+
+async function readTimeline(stack: RunningStack, originWallMs: number, onError: (e: unknown) => void): Promise<RunTimeline | null> {
+  if (!hasStageQueries(stack.probe)) return null;
+  try {
+    return await stack.probe.runTimeline(originWallMs, TIMELINE_BUCKET_MS);
+  } catch (e) {
+    onError(e);
+    return null;
+  }
 }
 
 function isSettled(s: Sample, receipts: number): boolean {
@@ -142,85 +186,21 @@ function waitForNextSample(sampler: MetricsSampler, maxMs: number): Promise<void
   });
 }
 
-function runSettings(o: FlashSaleOptions): Record<string, string | number> {
+/** The run's settings as shown above its charts. */
+function runSettings(o: FlashSaleOptions, stack: RunningStack): Record<string, string | number> {
   return {
+    topology: stack.topology,
     orders: o.orders,
     buyers: o.buyers,
     seats: o.seats,
     shape: o.shape,
     'burst s': o.burstSeconds,
+    'auth capacity/s': o.authCapacityPerSec,
+    'course capacity/s': o.courseCapacityPerSec,
     'payment capacity/s': o.payment.capacityPerSec,
     'payment latency ms': o.payment.latencyMs,
     'payment failure rate': o.payment.failureRate,
     partitions: o.partitions,
     'consumers/service': o.consumersPerService,
   };
-}
-
-interface DrainTimes {
-  /** Seconds (since the burst started) of the last intake answer. */
-  intakeEndT: number;
-  drainedAtT: number | null;
-  drained: boolean;
-}
-
-/** Builds the run's figures from the load generator, the samples and the invariant check. */
-export function summarise(
-  mode: RunMode,
-  options: FlashSaleOptions,
-  load: LoadSource,
-  samples: readonly Sample[],
-  finalSample: Sample,
-  invariants: InvariantReport,
-  rejectedByReason: Record<string, number>,
-  times: DrainTimes,
-): RunSummary {
-  const p = load.latency.percentiles();
-  const service = load.service.percentiles();
-  const atBurstEnd = samples.find((s) => s.t >= times.intakeEndT) ?? finalSample;
-  const backlog = Math.max(0, atBurstEnd.accepted - atBurstEnd.final);
-  const chargeable = Math.min(options.seats, options.buyers, finalSample.accepted);
-  const paymentBacklog = Math.min(backlog, Math.max(0, chargeable - atBurstEnd.paid));
-  const capacity = options.payment.capacityPerSec;
-  const c = load.counters;
-  const ok = invariants.lost === 0 && invariants.oversold === 0 && invariants.doubleCharged === 0;
-  return {
-    mode,
-    ordersSent: c.sent,
-    accepted: c.accepted,
-    refusedAtIntake: c.refused,
-    confirmed: finalSample.confirmed,
-    rejected: { ...rejectedByReason },
-    lost: invariants.lost,
-    oversold: invariants.oversold,
-    doubleCharged: invariants.doubleCharged,
-    chargedWithoutSeat: invariants.chargedWithoutSeat,
-    confirmedWithoutReceipt: invariants.confirmedWithoutReceipt,
-    intakeP50Ms: p.p50,
-    intakeP90Ms: p.p90,
-    intakeP99Ms: p.p99,
-    intakeMaxMs: p.max,
-    intakeServiceP50Ms: service.p50,
-    intakeServiceP99Ms: service.p99,
-    intakeErrors: c.intakeErrors,
-    intakeTimeouts: c.timeouts,
-    maxLag: samples.reduce((m, s) => Math.max(m, s.totalLag), 0),
-    drainSeconds: times.drainedAtT === null ? null : round1(Math.max(0, times.drainedAtT - times.intakeEndT)),
-    predictedDrainSeconds: round1(paymentBacklog / capacity),
-    backlogAtBurstEnd: backlog,
-    paymentBacklogAtBurstEnd: paymentBacklog,
-    peakIntakePerSec: samples.reduce((m, s) => Math.max(m, s.intakeRate), 0),
-    peakProcessedPerSec: samples.reduce((m, s) => Math.max(m, s.processedRate), 0),
-    ordersOnBroker: invariants.ordersOnBroker,
-    seats: options.seats,
-    paymentCapacityPerSec: capacity,
-    durationSeconds: round1(finalSample.t),
-    drained: times.drained,
-    ok,
-    invariantExamples: invariants.examples,
-  };
-}
-
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
 }

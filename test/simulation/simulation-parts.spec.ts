@@ -1,29 +1,34 @@
 import { BURST_SHAPES, DEFAULT_OPTIONS, helpText, OptionsError, parseOptions } from '../../scripts/flash-sale/options';
 import { cumulativeShare, sendSchedule } from '../../scripts/flash-sale/load/burst-shape';
+import { forecastDrain } from '../../scripts/flash-sale/metrics/drain-model';
 import { percentilesOf } from '../../scripts/flash-sale/metrics/latency-recorder';
 import { buildReportJson, comparisonRows, textTable } from '../../scripts/flash-sale/report/report-writer';
 import type { RunRecord, RunSummary } from '../../scripts/flash-sale/report/run-report.types';
 
 describe('flash-sale options', () => {
-  it('defaults: 20,000 orders in a 2 s spike, more buyers than seats, broker mode, dashboard on', () => {
+  it('defaults: a spike that outruns payment several times, more buyers than seats, broker mode, processes topology, dashboard on', () => {
     const o = parseOptions([]);
-    expect(o).toMatchObject({ orders: 20_000, burstSeconds: 2, shape: 'spike', modes: ['broker'], dashboard: true, json: false });
+    expect(o).toMatchObject({ shape: 'spike', modes: ['broker'], topology: 'processes', dashboard: true, json: false });
     expect(o.buyers).toBeGreaterThan(o.seats);
-    expect(o.payment.capacityPerSec).toBe(1_000);
+    expect(o.orders / o.burstSeconds).toBeGreaterThanOrEqual(3 * o.payment.capacityPerSec);
+    expect(o.payment.capacityPerSec).toBe(DEFAULT_OPTIONS.payment.capacityPerSec);
   });
 
   it('parses every documented flag, in both --flag value and --flag=value forms', () => {
+    const defaultPayment = DEFAULT_OPTIONS.payment.capacityPerSec;
     const o = parseOptions([
       '--orders', '2_000', '--buyers=300', '--seats', '50', '--shape', 'waves', '--burst-seconds', '1.5', '--payment-capacity', '250',
       '--payment-latency-ms', '5', '--payment-failure-rate', '0.1', '--partitions', '8', '--consumers', '3', '--mode', 'direct',
       '--json', '--no-dashboard', '--report-dir', 'out/x', '--direct-timeout-ms', '700',
+      '--auth-capacity', '900', '--course-capacity=800', '--topology', 'single',
     ]);
     expect(o).toMatchObject({
       orders: 2000, buyers: 300, seats: 50, shape: 'waves', burstSeconds: 1.5, partitions: 8, consumersPerService: 3,
       modes: ['direct'], json: true, dashboard: false, reportDir: 'out/x', directTimeoutMs: 700,
       payment: { capacityPerSec: 250, latencyMs: 5, failureRate: 0.1 },
+      authCapacityPerSec: 900, courseCapacityPerSec: 800, topology: 'single',
     });
-    expect(DEFAULT_OPTIONS.payment.capacityPerSec).toBe(1_000); // defaults are not mutated
+    expect(DEFAULT_OPTIONS.payment.capacityPerSec).toBe(defaultPayment); // defaults are not mutated
   });
 
   it('--compare runs broker then direct', () => {
@@ -98,7 +103,7 @@ describe('latency percentiles and the summary table', () => {
 
   it('report.json: one run → its figures at the top level; --compare → one object per mode under runs', () => {
     const at = new Date('2026-01-01T00:00:00Z');
-    const record = (s: RunSummary): RunRecord => ({ mode: s.mode, title: '', settings: {}, summary: s, samples: [] });
+    const record = (s: RunSummary): RunRecord => ({ mode: s.mode, title: '', settings: {}, summary: s, samples: [], forecast: forecastDrain({ orders: 10, shape: 'spike', burstSeconds: 1, seats: 5, buyers: 10, authPerSec: 0, coursePerSec: 0, paymentPerSec: 5 }) });
     const single = buildReportJson([record(summary('broker', 0))], false, at);
     expect(single).toMatchObject({ mode: 'broker', ordersSent: 10, compare: false, ok: true, runs: [{ mode: 'broker' }] });
     const both = buildReportJson([record(summary('broker', 0)), record(summary('direct', 7))], true, at);

@@ -1,30 +1,45 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { reportPage } from '../dashboard/dashboard-page';
+import { explainForecast, readComparison } from './run-reading';
 import type { ReportJson, RunRecord, RunSummary } from './run-report.types';
 
 /** Default parent of report folders, relative to the working directory. */
 export const DEFAULT_REPORTS_ROOT = 'reports';
 
-/** Rows compared side by side with --compare: [label, figure]. */
-const COMPARED: Array<[string, keyof RunSummary]> = [
+/** One row of the summary table: a label and how to get its figure from a run. */
+type Row = [string, keyof RunSummary | ((r: RunSummary) => unknown)];
+
+/** Rows of the summary table (one column per run; side by side with --compare). */
+const COMPARED: Row[] = [
+  ['topology', 'topology'],
   ['orders sent', 'ordersSent'],
+  ['offered /s (spike average)', 'offeredPerSec'],
   ['accepted (receipt)', 'accepted'],
+  ['accepted /s during the spike', 'acceptedPerSecDuringSpike'],
+  ['  accepted ÷ offered', 'acceptedToOfferedRatio'],
   ['refused at intake (4xx)', 'refusedAtIntake'],
   ['intake errors (5xx, timeouts, resets)', 'intakeErrors'],
   ['  of which timeouts', 'intakeTimeouts'],
-  ['intake p50 ms (click → answer)', 'intakeP50Ms'],
-  ['intake p99 ms', 'intakeP99Ms'],
-  ['intake max ms', 'intakeMaxMs'],
-  ['  service time p50 ms (sent → answer)', 'intakeServiceP50Ms'],
-  ['  service time p99 ms', 'intakeServiceP99Ms'],
+  ['receipt p50 ms (click → answer)', 'intakeP50Ms'],
+  ['receipt p99 ms', 'intakeP99Ms'],
+  ['receipt max ms', 'intakeMaxMs'],
+  ['  server time p50 ms (request → answer)', 'intakeServiceP50Ms'],
+  ['  server time p99 ms', 'intakeServiceP99Ms'],
+  ['intake CPU µs per order', (r) => (r.intakeCpuUsPerOrder == null ? null : `${r.intakeCpuUsPerOrder.toLocaleString('en-US')} (${r.intakeCpuProcess}${r.intakeCpuIncludesEverything ? ': everything' : ''})`)],
+  ['bottleneck stage', 'bottleneckStage'],
+  ['  its capacity /s', 'downstreamCapacityPerSec'],
+  ['  offered ÷ its capacity', 'offeredToCapacityRatio'],
+  ['  its work /s while backlogged', 'bottleneckPerSecDuringDrain'],
+  ['first order final after ms', 'firstFinalAfterMs'],
   ['peak intake /s', 'peakIntakePerSec'],
   ['peak processed /s', 'peakProcessedPerSec'],
+  ['max lag', 'maxLag'],
+  ['drain s after the last receipt', 'drainSeconds'],
+  ['last final s after the spike (measured)', 'finishedAfterSpikeSeconds'],
+  ['last final s after the spike (predicted)', 'predictedDrainSeconds'],
   ['confirmed', 'confirmed'],
   ['  buyer saw an error, yet charged', 'confirmedWithoutReceipt'],
-  ['max lag', 'maxLag'],
-  ['drain s (measured)', 'drainSeconds'],
-  ['drain s (predicted)', 'predictedDrainSeconds'],
   ['lost', 'lost'],
   ['oversold', 'oversold'],
   ['double charged', 'doubleCharged'],
@@ -41,7 +56,7 @@ export function buildReportJson(records: readonly RunRecord[], compare: boolean,
 /** The comparison table (header row first), one column per run. */
 export function comparisonRows(runs: readonly RunSummary[]): string[][] {
   const rows: string[][] = [['', ...runs.map((r) => `${r.mode} mode`)]];
-  for (const [label, key] of COMPARED) rows.push([label, ...runs.map((r) => formatCell(r[key]))]);
+  for (const [label, get] of COMPARED) rows.push([label, ...runs.map((r) => formatCell(typeof get === 'function' ? get(r) : r[get]))]);
   rows.push(['rejected', ...runs.map((r) => formatCell(r.rejected))]);
   return rows;
 }
@@ -64,6 +79,26 @@ export function textTable(rows: readonly string[][]): string {
   return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
 }
 
+/** What report.html draws: every run with its samples, forecast and reading; the comparison. */
+export function reportData(records: readonly RunRecord[], now: Date): Record<string, unknown> {
+  const broker = records.find((r) => r.mode === 'broker');
+  const direct = records.find((r) => r.mode === 'direct');
+  return {
+    generatedAt: now.toISOString(),
+    runs: records.map((r) => ({
+      mode: r.mode,
+      title: r.title,
+      settings: r.settings,
+      summary: r.summary,
+      samples: r.samples,
+      forecast: r.forecast,
+      explanation: explainForecast(r.forecast, r.summary.burstSeconds, r.summary.seats, r.summary.buyers),
+    })),
+    comparison: records.length > 1 ? comparisonRows(records.map((r) => r.summary)) : null,
+    comparisonReading: broker && direct ? readComparison(broker.summary, direct.summary) : null,
+  };
+}
+
 /** Default report folder: reports/<timestamp>/ with a filesystem-safe ISO timestamp. */
 export function defaultReportDir(now: Date): string {
   return join(DEFAULT_REPORTS_ROOT, now.toISOString().replace(/[:.]/g, '-'));
@@ -80,11 +115,7 @@ export function writeReport(dir: string, records: readonly RunRecord[], compare:
   const jsonPath = join(abs, 'report.json');
   writeFileSync(jsonPath, JSON.stringify(json, null, 2) + '\n');
   const htmlPath = join(abs, 'report.html');
-  const page = reportPage({
-    generatedAt: now.toISOString(),
-    runs: records.map((r) => ({ mode: r.mode, title: r.title, settings: r.settings, summary: r.summary, samples: r.samples })),
-    comparison: records.length > 1 ? comparisonRows(records.map((r) => r.summary)) : null,
-  });
+  const page = reportPage(reportData(records, now));
   writeFileSync(htmlPath, page);
   return { html: htmlPath, json: jsonPath };
 }

@@ -3,6 +3,8 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { ConsumerGroups, Topics } from '@peak/contracts';
 import type { RunMode } from '../options';
+import type { RunTimeline, StageProgress, StageQueries } from '../metrics/run-timeline.types';
+import type { Bucket } from '../metrics/stage-work';
 import type { InvariantReport, LagEntry, OrderCounts, StackProbe } from './stack.types';
 
 /** Topics each service's consumer group reads (docs/order-pipeline.md). */
@@ -25,7 +27,7 @@ const READ_TOPIC_TIMEOUT_MS = 60_000;
  * Reads the truth of a running stack: order counts and invariants from PostgreSQL, lag and
  * the accepted orders from the broker. Never from the load generator's memory.
  */
-export class SqlBrokerProbe implements StackProbe {
+export class SqlBrokerProbe implements StackProbe, StageQueries {
   private admin: Admin | null = null;
 
   constructor(
@@ -53,6 +55,48 @@ export class SqlBrokerProbe implements StackProbe {
       }
     }
     return counts;
+  }
+
+  async stageProgress(): Promise<StageProgress> {
+    const r = await this.pool.query<{ course_checks: number; charges: number }>(
+      `SELECT (SELECT count(*)::int FROM catalog.course_checks) AS course_checks,
+              (SELECT count(*)::int FROM payments.payments WHERE completed_at IS NOT NULL) AS charges`,
+    );
+    return { courseChecks: r.rows[0].course_checks, charges: r.rows[0].charges };
+  }
+
+  /**
+   * The run as the rows' timestamps tell it (each run has a database of its own). created_at
+   * is the intake time order-service gave the order; validated_at, confirmed_at and
+   * rejected_at are the aggregator's, checked_at and completed_at PostgreSQL's now(): all
+   * clocks of this one machine.
+   */
+  async runTimeline(originWallMs: number, bucketMs: number): Promise<RunTimeline> {
+    const buckets = async (table: string, column: string, where = 'true'): Promise<Bucket[]> => {
+      const r = await this.pool.query<{ b: number; n: number }>(
+        `SELECT floor((extract(epoch FROM ${column}) * 1000 - $1) / $2)::int AS b, count(*)::int AS n
+           FROM ${table} WHERE ${column} IS NOT NULL AND ${where} GROUP BY 1 ORDER BY 1`,
+        [originWallMs, bucketMs],
+      );
+      return r.rows.map((x) => ({ t: (x.b * bucketMs) / 1000, n: x.n }));
+    };
+    const firsts = await this.pool.query<{ first_accepted: number | null; first_final_after: number | null }>(
+      `SELECT (extract(epoch FROM min(created_at)) * 1000 - $1) / 1000 AS first_accepted,
+              extract(epoch FROM min(coalesce(confirmed_at, rejected_at)) FILTER (WHERE status IN ('CONFIRMED', 'REJECTED'))
+                                 - min(created_at)) * 1000 AS first_final_after
+         FROM orders.orders`,
+      [originWallMs],
+    );
+    const f = firsts.rows[0];
+    return {
+      bucketSeconds: bucketMs / 1000,
+      firstAcceptedAt: f.first_accepted === null ? null : Number(f.first_accepted),
+      firstFinalAfterMs: f.first_final_after === null ? null : Math.round(Number(f.first_final_after)),
+      accepted: await buckets('orders.orders', 'created_at'),
+      courseChecked: await buckets('catalog.course_checks', 'checked_at'),
+      validated: await buckets('orders.orders', 'validated_at'),
+      charged: await buckets('payments.payments', 'completed_at'),
+    };
   }
 
   async consumerLag(): Promise<LagEntry[]> {
