@@ -135,6 +135,16 @@ describe(StageCapacity.name, () => {
     await expect(third).resolves.toBe('third');
   });
 
+  it('a caller that has already given up on arrival gets nothing, limited or not', async () => {
+    for (const limits of [{ ratePerSecond: 0, concurrency: 0 }, { ratePerSecond: 10, concurrency: 1 }]) {
+      const sut = new StageCapacity('s', limits);
+      let ran = false;
+      await expect(sut.run(() => (ran = true), { cancelled: () => true })).rejects.toBeInstanceOf(CapacityWaitCancelledError);
+      expect(ran).toBe(false);
+      await expect(sut.run(() => 'next')).resolves.toBe('next');
+    }
+  });
+
   it('rate and concurrency together: a slot is taken only after the token', async () => {
     const clock = new ManualCapacityClock();
     const sut = new StageCapacity('gw', { ratePerSecond: 100, concurrency: 2, clock });

@@ -20,7 +20,7 @@ export interface StageCapacityOptions {
 
 export interface AcquireOptions {
   /**
-   * Asked when the caller's turn comes (for a rate token, then for a slot): true means the
+   * Asked on arrival and when the caller's turn comes (for a rate token, then for a slot): true means the
    * caller no longer wants the capacity (e.g. its deadline passed); it leaves the line
    * without using any, and acquire() rejects with CapacityWaitCancelledError.
    */
@@ -135,6 +135,7 @@ export class StageCapacity {
    */
   async run<T>(work: () => Promise<T> | T, options?: AcquireOptions): Promise<T> {
     if (this.unlimited) {
+      if (options?.cancelled?.()) throw new CapacityWaitCancelledError(this.name);
       this.running += 1;
       try {
         return await work();
@@ -182,6 +183,7 @@ export class StageCapacity {
   }
 
   private enterRate(w: Waiter): void {
+    if (this.isCancelled(w)) return;
     if (this.rate === 0) return this.enterSlot(w);
     this.refill();
     if (this.rateLine.length === 0 && this.tokens >= 1) {
@@ -195,6 +197,7 @@ export class StageCapacity {
   private enterSlot(w: Waiter): void {
     if (this.limit === 0) return w.grant();
     if (this.slotLine.length === 0 && this.active < this.limit) {
+      if (this.isCancelled(w)) return;
       this.active += 1;
       return w.grant();
     }
