@@ -33,6 +33,9 @@ describe('drain forecast (Little\'s law, each stage at its capacity)', () => {
     expect(f.bottleneckCapacityPerSec).toBe(400);
     expect(f.offeredPerSec).toBe(1500);
     expect(f.offeredToCapacity).toBeCloseTo(3.75, 2);
+    // The spike's busiest second is its first: 1 − (1/2)^4 of the orders.
+    expect(f.peakOfferedPerSec).toBe(2813);
+    expect(forecastDrain({ ...base, shape: 'steady' }).peakOfferedPerSec).toBe(1500);
     // 3,000 charges at 400/s: 7.5 s after the opening, 5.5 s after the 2 s spike.
     expect(f.endSeconds).toBeCloseTo(7.5, 1);
     expect(f.drainSeconds).toBeCloseTo(5.5, 1);
@@ -209,7 +212,8 @@ describe('run summary from hand-built samples and row timestamps', () => {
     expect(s.processes).toEqual([{ role: 'order-service', pid: 11, nice: 0 }, { role: 'payment', pid: 12, nice: 10 }]);
     expect(s.reading).toMatch(/3,000 orders arrived in 2\.0 s \(1,500\/s on average/);
     expect(s.reading).toMatch(/3\.8× the 400\/s that payment/);
-    expect(s.reading).toMatch(/payment worked at 400\/s/);
+    expect(s.reading).toMatch(/Payment worked at 400\/s/);
+    expect(s.reading).toMatch(/order-service used 150 µs of CPU per accepted order/);
     expect(s.reading).toMatch(/6\.0 s after the spike, as predicted \(5\.5 s\)/);
     expect(s.reading).toMatch(/This is peak shaving/);
   });

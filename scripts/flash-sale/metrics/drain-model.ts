@@ -62,7 +62,7 @@ export interface DrainForecast {
   bottleneckCapacityPerSec: number | null;
   /** Average offered rate of the spike (orders ÷ spike seconds). */
   offeredPerSec: number;
-  /** Highest instantaneous offered rate of the shape. */
+  /** Offered orders per second in the busiest second of the spike. */
   peakOfferedPerSec: number;
   /** offeredPerSec ÷ the bottleneck's capacity (null without a bottleneck). */
   offeredToCapacity: number | null;
@@ -188,13 +188,19 @@ export function forecastDrain(input: DrainModelInput): DrainForecast {
   };
 }
 
-/** Highest rate of the shape over windows of 1 % of the spike. */
+/** Window over which the peak offered rate is taken: the busiest second (the charts' rate window too). */
+const PEAK_WINDOW_SECONDS = 1;
+/** Positions of that window tried across the spike. */
+const PEAK_WINDOW_POSITIONS = 200;
+
+/** Orders per second in the busiest PEAK_WINDOW_SECONDS of the spike (the whole spike if shorter). */
 function peakRate(shape: BurstShape, orders: number, T: number): number {
-  const n = 100;
+  const w = Math.min(PEAK_WINDOW_SECONDS, T);
   let best = 0;
-  for (let i = 0; i < n; i++) {
-    const share = cumulativeShare(shape, (i + 1) / n) - cumulativeShare(shape, i / n);
-    best = Math.max(best, (share * orders) / (T / n));
+  for (let i = 0; i <= PEAK_WINDOW_POSITIONS; i++) {
+    const start = ((T - w) * i) / PEAK_WINDOW_POSITIONS;
+    const share = cumulativeShare(shape, (start + w) / T) - cumulativeShare(shape, start / T);
+    best = Math.max(best, (share * orders) / w);
   }
   return best;
 }

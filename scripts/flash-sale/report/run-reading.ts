@@ -45,6 +45,11 @@ export function ms(v: number | null): string {
   return v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
 }
 
+/** A sentence starts with a capital, even when it starts with a service's name. */
+function capitalise(sentence: string): string {
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
 function secs(v: number): string {
   return `${v.toFixed(1)} s`;
 }
@@ -59,7 +64,7 @@ function bottleneckOf(s: RunSummary): StageFigures | null {
 }
 
 function arrivalSentence(s: RunSummary): string {
-  const head = `${num(s.ordersSent)} orders arrived in ${secs(s.burstSeconds)} (${num(s.offeredPerSec)}/s on average, up to ${num(s.peakOfferedPerSec)}/s at the peak`;
+  const head = `${num(s.ordersSent)} orders arrived in ${secs(s.burstSeconds)} (${num(s.offeredPerSec)}/s on average, ${num(s.peakOfferedPerSec)}/s in the busiest second`;
   const b = bottleneckOf(s);
   if (!b || !s.downstreamCapacityPerSec || s.offeredToCapacityRatio === null) return `${head}; no downstream stage had a capacity limit).`;
   const ratio = s.offeredToCapacityRatio;
@@ -110,7 +115,7 @@ function cpuSentence(s: RunSummary): string {
   if (s.intakeCpuUsPerOrder === null) return '';
   return s.intakeCpuIncludesEverything
     ? `The one process used ${num(s.intakeCpuUsPerOrder)} µs of CPU per accepted order during intake (single topology: that includes the broker and every service).`
-    : `order-service used ${num(s.intakeCpuUsPerOrder)} µs of CPU per accepted order during intake.`;
+    : `During intake, order-service used ${num(s.intakeCpuUsPerOrder)} µs of CPU per accepted order.`;
 }
 
 /** What is missing for the run to show peak shaving (empty: it shows it). */
@@ -148,7 +153,7 @@ export function readRun(s: RunSummary): Reading {
     verdict = 'not-shown';
     parts.push(`This run did NOT show peak shaving as the course describes it: ${gaps.join('; ')}.`);
   }
-  return { verdict, text: parts.filter(Boolean).join(' '), missing: gaps };
+  return { verdict, text: parts.filter(Boolean).map(capitalise).join(' '), missing: gaps };
 }
 
 function readDirect(s: RunSummary): Reading {

@@ -43,7 +43,7 @@ export interface RunSummary {
   burstSeconds: number;
   /** Orders offered per second during the spike: orders ÷ spike seconds. */
   offeredPerSec: number;
-  /** Highest offered rate within the spike (its shape), per second. */
+  /** Offered orders per second in the busiest second of the spike (from its shape). */
   peakOfferedPerSec: number;
   /** Accepted orders ÷ the intake window (spike start → last answer, at least the spike's length). */
   acceptedPerSecDuringSpike: number;

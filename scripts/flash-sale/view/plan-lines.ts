@@ -13,7 +13,7 @@ export function planLines(plan: RunPlan): string[] {
     return `${s} ${st?.capacityPerSec ? `${num(st.capacityPerSec)}/s` : 'unlimited'}`;
   }).join(', ');
   const lines = [
-    `plan (${plan.topology} topology): ${num(plan.orders)} orders in a ${plan.burstSeconds} s spike = ${num(f.offeredPerSec)}/s offered on average (peak ${num(f.peakOfferedPerSec)}/s)`,
+    `plan (${plan.topology} topology): ${num(plan.orders)} orders in a ${plan.burstSeconds} s spike = ${num(f.offeredPerSec)}/s offered on average (${num(f.peakOfferedPerSec)}/s in the busiest second)`,
     `capacities: ${caps} (payment: both gateways together)`,
   ];
   if (f.bottleneck && f.bottleneckCapacityPerSec && f.offeredToCapacity !== null) {

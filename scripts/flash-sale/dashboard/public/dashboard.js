@@ -1,11 +1,20 @@
 /* Flash-sale dashboard: draws the runs' charts with Chart.js (loaded before this file).
  * Used twice: live (samples arrive over Server-Sent Events from /events) and in the
- * self-contained report (all samples embedded in the page). Plain browser JavaScript. */
+ * self-contained report (all samples embedded in the page). Plain browser JavaScript.
+ * Three charts tell the story: orders per second (offered, accepted, processed, and the
+ * bottleneck's work against its capacity), the backlog (measured consumer lag against the
+ * Little's-law forecast) and receipt latency (buyer and server). */
 (function () {
   'use strict';
 
-  var COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
   var MAX_POINTS = 2400;
+  var C = {
+    offered: '#2563eb', accepted: '#dc2626', processed: '#16a34a', work: '#d97706', capacity: '#0f172a',
+    auth: '#7c3aed', 'course-validation': '#0891b2', payment: '#d97706', 'order-service': '#94a3b8',
+    p50: '#2563eb', p99: '#dc2626',
+  };
+  var PARTITION_COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
+  var STAGES = ['auth', 'course-validation', 'payment'];
   var state = { runs: {}, order: [], samplesReceived: 0, chartUpdates: 0, ended: false, report: false };
   window.__flashSale = state;
 
@@ -14,6 +23,17 @@
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
     if (text !== undefined) e.textContent = text;
     return e;
+  }
+
+  function fmt(v, digits) {
+    if (v === null || v === undefined) return '—';
+    if (typeof v === 'number') return v.toLocaleString('en-US', { maximumFractionDigits: digits === undefined ? 2 : digits });
+    if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    if (typeof v === 'object') {
+      var parts = Object.keys(v).filter(function (k) { return v[k]; }).map(function (k) { return k + ' ' + fmt(v[k]); });
+      return parts.length ? parts.join(', ') : '0';
+    }
+    return String(v);
   }
 
   function lineChart(canvas, title, yTitle, logarithmic) {
@@ -28,9 +48,12 @@
         normalized: true,
         elements: { point: { radius: 0 }, line: { borderWidth: 2, tension: 0.15 } },
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
-        plugins: { title: { display: true, text: title }, legend: { position: 'bottom' } },
+        plugins: {
+          title: { display: true, text: title, font: { size: 14 } },
+          legend: { position: 'bottom', labels: { sort: function (a, b, data) { return rank(data.datasets[a.datasetIndex]) - rank(data.datasets[b.datasetIndex]); } } },
+        },
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'seconds since the burst started' }, min: 0 },
+          x: { type: 'linear', title: { display: true, text: 'seconds since the sale opened' }, min: 0 },
           y: { type: logarithmic ? 'logarithmic' : 'linear', title: { display: true, text: yTitle }, beginAtZero: !logarithmic },
         },
       },
@@ -51,75 +74,128 @@
     });
   }
 
-  function dataset(chart, label) {
+  /** Legend position of a dataset: measured lines in the order they appear, forecasts and the capacity after them. */
+  function rank(d) {
+    return (d.isCapacity ? 2000 : d.isForecast ? 1000 : 0) + (d.rank || 0);
+  }
+
+  /** The dataset called `label`, created with `style` the first time. */
+  function dataset(chart, label, style) {
     var found = chart.data.datasets.find(function (d) { return d.label === label; });
     if (found) return found;
-    var color = COLORS[chart.data.datasets.length % COLORS.length];
-    found = { label: label, data: [], borderColor: color, backgroundColor: color };
+    found = Object.assign({ label: label, data: [], borderColor: '#475569', backgroundColor: '#475569', rank: chart.data.datasets.length }, style || {});
     chart.data.datasets.push(found);
     return found;
   }
 
-  function push(chart, label, x, y) {
+  function push(chart, label, style, x, y) {
     if (y === null || y === undefined) return;
-    var d = dataset(chart, label).data;
+    var d = dataset(chart, label, style).data;
     d.push({ x: x, y: y });
     if (d.length > MAX_POINTS) d.shift();
   }
 
+  function solid(color) { return { borderColor: color, backgroundColor: color }; }
+  function dashed(color, width) { return { borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: width || 2 }; }
+
+  /** Each stage's lag on the topic it works from (what the forecast predicts); the rest apart. */
+  var INPUT_TOPIC = { auth: 'orders.created', 'course-validation': 'orders.created', payment: 'payments.requested' };
+  function lagSeriesOf(group, topic) {
+    if (INPUT_TOPIC[group] === topic) return group;
+    if (group === 'course-validation') return 'course-validation: seat confirmations (' + topic + ')';
+    if (group === 'order-service') return 'order-service aggregator (all its topics)';
+    return group + ' (' + topic + ')';
+  }
+  var LAG_STYLE = {
+    auth: solid(C.auth),
+    'course-validation': solid(C['course-validation']),
+    payment: Object.assign(solid(C.payment), { borderWidth: 3 }),
+    'course-validation: seat confirmations (orders.status)': Object.assign(solid(C['course-validation']), { borderWidth: 1, borderDash: [2, 2] }),
+    'order-service aggregator (all its topics)': Object.assign(solid(C['order-service']), { borderWidth: 1 }),
+  };
+
   var TILES = [
-    ['sent', 'clicked'], ['accepted', 'accepted (202)'], ['intakeErrors', 'intake errors'], ['final', 'final'],
-    ['confirmed', 'confirmed'], ['rejected', 'rejected'], ['totalLag', 'lag now'], ['t', 'seconds'],
+    ['sent', 'clicked'], ['accepted', 'receipts'], ['intakeErrors', 'intake errors'], ['latencyP99', 'receipt p99 ms (now)'],
+    ['final', 'final'], ['confirmed', 'confirmed'], ['totalLag', 'lag now'], ['t', 'seconds'],
   ];
 
-  function createRun(mode, title, settings) {
+  function section(parent, cls, title) {
+    var box = el('div', { class: cls });
+    if (title) box.appendChild(el('h3', {}, title));
+    parent.appendChild(box);
+    return box;
+  }
+
+  function createRun(mode, title, settings, plan) {
     var root = document.getElementById('runs');
-    var section = el('section', { class: 'run', 'data-mode': mode });
-    section.appendChild(el('h2', {}, title || mode + ' mode'));
+    var sec = el('section', { class: 'run', 'data-mode': mode });
+    sec.appendChild(el('h2', {}, title || mode + ' mode'));
     if (settings) {
-      section.appendChild(el('p', { class: 'settings' }, Object.keys(settings).map(function (k) { return k + ' ' + settings[k]; }).join(' · ')));
+      sec.appendChild(el('p', { class: 'settings' }, Object.keys(settings).map(function (k) { return k + ' ' + settings[k]; }).join(' · ')));
     }
+    var reading = el('div', { class: 'reading pending' }, state.report ? '' : 'Running… the reading of this run appears when every order is final.');
+    sec.appendChild(reading);
     var tiles = el('div', { class: 'tiles' });
     var tileValues = {};
+    var tileLabels = {};
     TILES.forEach(function (t) {
       var box = el('div', { class: 'tile' });
       var v = el('div', { class: 'value', 'data-tile': t[0] }, '0');
+      var l = el('div', { class: 'label' }, t[1]);
       box.appendChild(v);
-      box.appendChild(el('div', { class: 'label' }, t[1]));
+      box.appendChild(l);
       tiles.appendChild(box);
       tileValues[t[0]] = v;
+      tileLabels[t[0]] = l;
     });
-    section.appendChild(tiles);
+    sec.appendChild(tiles);
     var grid = el('div', { class: 'grid' });
-    function canvas(id) {
-      var wrap = el('div', { class: 'chart' });
+    function canvas(id, wide, caption) {
+      var wrap = el('div', { class: 'chart' + (wide ? ' wide' : '') });
       var c = el('canvas', { id: mode + '-' + id, 'data-chart': id });
       wrap.appendChild(c);
-      grid.appendChild(wrap);
+      var fig = el('figure', { class: wide ? 'wide' : '' });
+      fig.appendChild(wrap);
+      if (caption) fig.appendChild(el('figcaption', {}, caption));
+      grid.appendChild(fig);
       return c;
     }
-    var cRates = canvas('rates');
-    var cLag = canvas('lag');
-    var cPart = canvas('partitions');
-    var cLat = canvas('latency');
-    section.appendChild(grid);
-    var summary = el('div', { class: 'summary' });
-    section.appendChild(summary);
-    root.appendChild(section);
+    var cRates = canvas('rates', true,
+      'Peak shaving in one picture: the crowd (blue) clicks far faster than the bottleneck can work; the order service accepts every click at once (red) and the bottleneck (orange) works at its capacity (black dashed line) until the backlog is gone. Processed (green) counts orders that became final, CONFIRMED or REJECTED.');
+    var cLag = canvas('lag', false,
+      'Each downstream service reads its topic at its own pace: its consumer lag on that topic (solid) is the work waiting for it in the broker. Dashed: the backlog the queueing model predicts from the offered curve and the capacities. Thin lines: other topics the groups read (seat confirmations, the aggregator), not in the model.');
+    var cLat = canvas('latency', false,
+      'How long buyers waited for their receipt, per sample: click → receipt (solid, includes waiting for a free connection) and the server\'s own time, request → answer (dashed).');
+    sec.appendChild(grid);
+    var explain = el('p', { class: 'explain' });
+    sec.appendChild(explain);
+    var grid2 = el('div', { class: 'grid' });
+    grid = grid2;
+    var cPart = canvas('partitions', true, 'Detail: consumer lag of every group on every partition of its topics' + (state.report ? ', at its peak.' : ', now.'));
+    sec.appendChild(grid2);
+    var details = el('div', { class: 'details' });
+    sec.appendChild(details);
+    root.appendChild(sec);
     var run = {
       mode: mode,
-      section: section,
+      section: sec,
       tiles: tileValues,
-      summary: summary,
-      rates: lineChart(cRates, 'Intake rate vs processing rate (orders/s)', 'orders per second', false),
-      lag: lineChart(cLag, 'Consumer lag per group', 'messages behind', false),
+      tileLabels: tileLabels,
+      reading: reading,
+      explain: explain,
+      summary: details,
+      rates: lineChart(cRates, 'Orders per second: offered, accepted, processed; the bottleneck against its capacity', 'per second', false),
+      lag: lineChart(cLag, 'Backlog: consumer lag per service (solid) and the Little\'s-law forecast (dashed)', 'messages waiting', false),
+      latency: lineChart(cLat, 'Receipt latency: buyer (click → receipt) and server (request → answer)', 'milliseconds (log scale)', true),
       partitions: barChart(cPart, state.report ? 'Peak lag per consumer group and partition' : 'Lag per consumer group and partition (now)'),
       peakLag: {},
-      latency: lineChart(cLat, 'Intake latency percentiles (click → answer)', 'milliseconds', true),
+      forecast: null,
+      lastT: 0,
       dirty: false,
     };
     state.runs[mode] = run;
     state.order.push(mode);
+    if (plan) setForecast(run, plan.forecast, plan.explanation);
     return run;
   }
 
@@ -127,17 +203,61 @@
     return state.runs[mode] || createRun(mode);
   }
 
+  function bottleneckOf(forecast) {
+    if (!forecast || !forecast.bottleneck) return null;
+    return forecast.stages.find(function (s) { return s.stage === forecast.bottleneck; }) || null;
+  }
+
+  /** Draws the forecast: the bottleneck's capacity line and the predicted backlog per stage. */
+  function setForecast(run, forecast, explanation) {
+    if (!forecast) return;
+    run.forecast = forecast;
+    var b = bottleneckOf(forecast);
+    run.rates.data.datasets = run.rates.data.datasets.filter(function (d) { return !d.isForecast; });
+    run.lag.data.datasets = run.lag.data.datasets.filter(function (d) { return !d.isForecast; });
+    if (b && b.capacityPerSec) {
+      var ds = dataset(run.rates, b.stage + ' capacity (' + fmt(b.capacityPerSec) + '/s)', Object.assign(dashed(C.capacity, 2), { isForecast: true, isCapacity: true }));
+      ds.data = capacityLine(b.capacityPerSec, Math.max(run.lastT, forecast.endSeconds));
+    }
+    STAGES.forEach(function (st) {
+      var series = forecast.curve.backlog[st];
+      var stage = forecast.stages.find(function (s) { return s.stage === st; });
+      if (!series || !stage || stage.capacityPerSec === null) return;
+      var d = dataset(run.lag, st + ' forecast', Object.assign(dashed(C[st], 2), { isForecast: true }));
+      d.data = forecast.curve.t.map(function (t, i) { return { x: t, y: series[i] }; });
+    });
+    if (explanation) run.explain.textContent = explanation;
+    run.dirty = true;
+  }
+
+  function capacityLine(capacity, untilT) {
+    return [{ x: 0, y: capacity }, { x: untilT, y: capacity }];
+  }
+
   function addSample(s) {
     var run = runFor(s.mode);
     state.samplesReceived++;
-    push(run.rates, 'offered (clicks/s)', s.t, s.offeredRate);
-    push(run.rates, 'intake (accepted/s)', s.t, s.intakeRate);
-    push(run.rates, 'processed (final/s)', s.t, s.processedRate);
-    push(run.latency, 'p50', s.t, s.latencyP50);
-    push(run.latency, 'p90', s.t, s.latencyP90);
-    push(run.latency, 'p99', s.t, s.latencyP99);
-    Object.keys(s.lagByGroup || {}).forEach(function (g) { push(run.lag, g, s.t, s.lagByGroup[g]); });
-    push(run.lag, 'total', s.t, s.totalLag);
+    run.lastT = s.t;
+    push(run.rates, 'offered (clicks/s)', solid(C.offered), s.t, s.offeredRate);
+    push(run.rates, 'accepted (receipts/s)', solid(C.accepted), s.t, s.intakeRate);
+    push(run.rates, 'processed (final/s)', solid(C.processed), s.t, s.processedRate);
+    var b = bottleneckOf(run.forecast);
+    if (b && s.stageRate && s.stageRate[b.stage] !== null && s.stageRate[b.stage] !== undefined) {
+      push(run.rates, b.stage + ' work/s (the bottleneck)', Object.assign(solid(C.work), { borderWidth: 3 }), s.t, s.stageRate[b.stage]);
+    }
+    run.rates.data.datasets.forEach(function (d) {
+      if (d.isCapacity && d.data.length === 2) d.data[1].x = Math.max(d.data[1].x, s.t);
+    });
+    push(run.latency, 'buyer p50 (click → receipt)', solid(C.p50), s.t, s.latencyP50);
+    push(run.latency, 'buyer p99', solid(C.p99), s.t, s.latencyP99);
+    push(run.latency, 'server p50 (request → answer)', dashed(C.p50), s.t, s.serviceP50);
+    push(run.latency, 'server p99', dashed(C.p99), s.t, s.serviceP99);
+    var lagSeries = {};
+    (s.lag || []).forEach(function (e) {
+      var key = lagSeriesOf(e.group, e.topic);
+      lagSeries[key] = (lagSeries[key] || 0) + e.lag;
+    });
+    Object.keys(lagSeries).forEach(function (key) { push(run.lag, key, LAG_STYLE[key] || solid('#475569'), s.t, lagSeries[key]); });
     (s.lag || []).forEach(function (e) {
       var k = e.group + '|' + e.topic + '|' + e.partition;
       var prev = run.peakLag[k];
@@ -146,7 +266,7 @@
     setPartitions(run.partitions, state.report ? Object.keys(run.peakLag).map(function (k) { return run.peakLag[k]; }) : s.lag || []);
     TILES.forEach(function (t) {
       var v = s[t[0]];
-      run.tiles[t[0]].textContent = typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
+      run.tiles[t[0]].textContent = typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : v === null || v === undefined ? '—' : String(v);
     });
     run.dirty = true;
   }
@@ -164,7 +284,7 @@
     chart.data.datasets = partitions.map(function (p, i) {
       var values = labels.map(function () { return 0; });
       entries.forEach(function (e) { if (e.partition === p) values[labels.indexOf(e.group + ' · ' + e.topic)] = e.lag; });
-      var color = COLORS[i % COLORS.length];
+      var color = PARTITION_COLORS[i % PARTITION_COLORS.length];
       return { label: 'partition ' + p, data: values, backgroundColor: color, borderColor: color };
     });
   }
@@ -182,8 +302,8 @@
     });
   }
 
-  function table(rows) {
-    var t = el('table');
+  function table(rows, cls) {
+    var t = el('table', cls ? { class: cls } : {});
     rows.forEach(function (r, i) {
       var tr = el('tr');
       r.forEach(function (c) { tr.appendChild(el(i === 0 ? 'th' : 'td', {}, c === null || c === undefined ? '—' : String(c))); });
@@ -192,16 +312,82 @@
     return t;
   }
 
-  function showSummary(mode, summary) {
+  /** The figures a learner reads, grouped, with what each means. */
+  var FIGURES = [
+    ['Intake: what the buyers lived through', [
+      ['ordersSent', 'orders offered'], ['offeredPerSec', 'offered per second (spike average)'], ['peakOfferedPerSec', 'offered per second at the peak'],
+      ['accepted', 'receipts'], ['acceptedPerSecDuringSpike', 'accepted per second (over the intake window)'], ['acceptedToOfferedRatio', 'accepted ÷ offered'],
+      ['refusedAtIntake', 'refused (4xx)'], ['intakeErrors', 'errors and timeouts'], ['intakeP50Ms', 'receipt p50 ms (click → receipt)'],
+      ['intakeP99Ms', 'receipt p99 ms'], ['intakeMaxMs', 'receipt max ms'], ['intakeServiceP50Ms', 'server p50 ms (request → answer)'],
+      ['intakeServiceP99Ms', 'server p99 ms'], ['intakeCpuUsPerOrder', 'intake CPU µs per accepted order'], ['intakeCpuProcess', '  measured on process'],
+    ]],
+    ['Downstream: working the spike off', [
+      ['bottleneckStage', 'bottleneck stage'], ['downstreamCapacityPerSec', 'its capacity per second'], ['offeredToCapacityRatio', 'offered ÷ its capacity'],
+      ['bottleneckPerSecDuringDrain', 'its work per second while backlogged'], ['firstFinalAfterMs', 'first order final after (ms)'], ['maxLag', 'max consumer lag (all groups)'],
+      ['backlogAtBurstEnd', 'orders not final at the last receipt'], ['finishedAfterSpikeSeconds', 'last order final, s after the spike (measured)'],
+      ['predictedDrainSeconds', 'last order final, s after the spike (predicted)'], ['drainSeconds', 'drain s after the last receipt'], ['peakProcessedPerSec', 'peak processed per second'],
+    ]],
+    ['Outcome: PostgreSQL and the broker', [
+      ['confirmed', 'confirmed'], ['rejected', 'rejected, by reason'], ['lost', 'lost'], ['oversold', 'oversold'], ['doubleCharged', 'charged twice'],
+      ['chargedWithoutSeat', 'charged without a seat'], ['confirmedWithoutReceipt', 'confirmed although the buyer saw an error'],
+      ['ordersOnBroker', 'orders on the broker'], ['drained', 'every order final'], ['ok', 'invariants hold'],
+    ]],
+  ];
+
+  function showSummary(mode, summary, forecast, explanation) {
     var run = runFor(mode);
-    run.summary.innerHTML = '';
-    run.summary.appendChild(el('h3', {}, 'Final numbers'));
-    var rows = [['figure', 'value']];
+    if (forecast) setForecast(run, forecast, explanation);
+    run.reading.className = 'reading verdict-' + (summary.peakShaving || 'none');
+    run.reading.textContent = '';
+    var badge = { shown: 'Peak shaving shown', 'not-shown': 'Peak shaving NOT shown', 'no-peak': 'No peak to shave', direct: 'Direct mode: no message engine' }[summary.peakShaving];
+    if (badge) run.reading.appendChild(el('strong', {}, badge + '. '));
+    run.reading.appendChild(document.createTextNode(summary.reading || ''));
+    // The run is over: the latency tile shows the whole run's p99, not the last sample's.
+    run.tiles.latencyP99.textContent = fmt(summary.intakeP99Ms, 0);
+    run.tileLabels.latencyP99.textContent = 'receipt p99 ms (whole run)';
+    var d = run.summary;
+    d.innerHTML = '';
+    var cols = el('div', { class: 'cols' });
+    FIGURES.forEach(function (group) {
+      var box = section(cols, 'figures', group[0]);
+      var rows = [['figure', 'value']];
+      group[1].forEach(function (f) { if (f[0] in summary) rows.push([f[1], fmt(summary[f[0]])]); });
+      box.appendChild(table(rows));
+    });
+    d.appendChild(cols);
+    var cols2 = el('div', { class: 'cols' });
+    if (summary.stages && summary.stages.length) {
+      var st = section(cols2, 'figures', 'Each downstream stage: forecast and measurement');
+      var rows = [['stage', 'capacity/s', 'work (items)', 'work ÷ capacity s', 'predicted done at s', 'measured /s while backlogged', 'first / last done at s']];
+      summary.stages.forEach(function (s) {
+        rows.push([s.stage + (s.stage === summary.bottleneckStage ? ' (bottleneck)' : ''), s.capacityPerSec === null ? 'unlimited' : fmt(s.capacityPerSec), fmt(s.workload),
+          fmt(s.minBusySeconds), fmt(s.predictedFinishSeconds), fmt(s.measuredPerSec), fmt(s.firstDoneAt, 1) + ' / ' + fmt(s.lastDoneAt, 1)]);
+      });
+      st.appendChild(table(rows));
+    }
+    if (summary.processes && summary.processes.length) {
+      var pr = section(cols2, 'figures', 'Processes (' + summary.topology + ' topology)');
+      var prow = [['role', 'pid', 'nice', 'CPU s during intake']];
+      summary.processes.forEach(function (p) {
+        prow.push([p.role, p.pid, p.nice, summary.intakeCpuSeconds && p.role in summary.intakeCpuSeconds ? fmt(summary.intakeCpuSeconds[p.role]) : '—']);
+      });
+      pr.appendChild(table(prow));
+      pr.appendChild(el('p', { class: 'note' }, summary.topology === 'single'
+        ? 'Single topology: the broker and every service share one process, so its CPU figure includes all of them.'
+        : 'On one machine the order service may get scheduling priority (a lower nice value) over the downstream services, which would have machines of their own in a real deployment; the downstream still works at its capacity whenever a core is free.'));
+    }
+    d.appendChild(cols2);
+    var all = el('details');
+    all.appendChild(el('summary', {}, 'Every figure (as in report.json)'));
+    var rowsAll = [['figure', 'value']];
     Object.keys(summary).forEach(function (k) {
       var v = summary[k];
-      rows.push([k, v !== null && typeof v === 'object' ? JSON.stringify(v) : v]);
+      if (k === 'reading') return;
+      rowsAll.push([k, v !== null && typeof v === 'object' ? JSON.stringify(v) : v]);
     });
-    run.summary.appendChild(table(rows));
+    all.appendChild(table(rowsAll));
+    d.appendChild(all);
+    run.dirty = true;
   }
 
   function setPhase(text) {
@@ -209,14 +395,23 @@
     if (p) p.textContent = text;
   }
 
+  function showComparison(rows, reading) {
+    var box = document.getElementById('comparison');
+    box.innerHTML = '';
+    box.appendChild(el('h2', {}, 'Broker vs direct, same load'));
+    if (reading) box.appendChild(el('div', { class: 'reading verdict-compare' }, reading));
+    box.appendChild(table(rows, 'comparison'));
+  }
+
   /** Live mode: subscribe to the server's events. */
   window.startLive = function (url) {
     var source = new EventSource(url);
     source.onmessage = function (m) {
       var ev = JSON.parse(m.data);
-      if (ev.type === 'run-start') { createRun(ev.mode, ev.title, ev.settings); setPhase(ev.title + ': running'); }
+      if (ev.type === 'run-start') { createRun(ev.mode, ev.title, ev.settings, ev.plan); setPhase(ev.title + ': running'); }
       else if (ev.type === 'sample') addSample(ev.sample);
-      else if (ev.type === 'run-end') { redraw(); showSummary(ev.mode, ev.summary); }
+      else if (ev.type === 'run-end') { showSummary(ev.mode, ev.summary, ev.forecast, ev.explanation); redraw(); }
+      else if (ev.type === 'comparison') showComparison(ev.rows, ev.reading);
       else if (ev.type === 'phase') setPhase(ev.text);
       else if (ev.type === 'done') { state.ended = true; setPhase('finished'); source.close(); }
     };
@@ -227,18 +422,15 @@
   /** Report mode: draw everything from the embedded data. */
   window.renderReport = function (report) {
     state.report = true;
-    setPhase('report of ' + report.generatedAt);
+    setPhase('Report of the run at ' + report.generatedAt);
+    if (report.comparison) showComparison(report.comparison, report.comparisonReading);
     report.runs.forEach(function (r) {
-      createRun(r.mode, r.title, r.settings);
+      var run = createRun(r.mode, r.title, r.settings, r.forecast ? { forecast: r.forecast, explanation: r.explanation } : null);
       r.samples.forEach(addSample);
-      showSummary(r.mode, r.summary);
+      showSummary(r.mode, r.summary, null, null);
+      run.dirty = true;
     });
     redraw();
-    if (report.comparison) {
-      var box = document.getElementById('comparison');
-      box.appendChild(el('h2', {}, 'Broker vs direct, same load'));
-      box.appendChild(table(report.comparison));
-    }
     state.ended = true;
   };
 })();
