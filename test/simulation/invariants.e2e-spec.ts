@@ -63,6 +63,65 @@ describe('invariant checks read PostgreSQL and the broker', () => {
   });
 });
 
+describe('the probe reads the run\'s timeline from the rows\' own timestamps', () => {
+  let h: PipelineHarness;
+  let probe: SqlBrokerProbe;
+  /** The burst's start in this test: rows are dated relative to it. */
+  const origin = Date.parse('2020-01-01T00:00:00Z');
+  const at = (ms: number): string => new Date(origin + ms).toISOString();
+
+  beforeAll(async () => {
+    h = await PipelineHarness.start();
+    await h.addCourse('timeline-course', 10, 500);
+    probe = new SqlBrokerProbe(h.pool, h.kafka, 'broker', 'timeline-course');
+  });
+
+  afterAll(async () => {
+    await probe?.close();
+    await h?.close();
+  });
+
+  it('first final after the first accepted order (ms), arrivals and work per stage in buckets, stage progress counts', async () => {
+    const before = await probe.stageProgress();
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    // Accepted at 10, 20 and 150 ms; validated at 300, 310 ms; one confirmed at 1,260 ms, one rejected at 900 ms; the third still pending.
+    const rows: Array<[string, string, string | null, string | null, string | null]> = [
+      [ids[0], 'CONFIRMED', at(10), at(300), at(1260)],
+      [ids[1], 'REJECTED', at(20), at(310), null],
+      [ids[2], 'PENDING', at(150), null, null],
+    ];
+    for (const [id, status, created, validated, confirmed] of rows) {
+      await h.pool.query(
+        `INSERT INTO orders.orders (order_id, buyer_id, idempotency_key, course_id, payment_method, status, created_at, validated_at, confirmed_at, rejected_at, deadline_at)
+         VALUES ($1::uuid, $1::text, $1::text, 'timeline-course', 'alipay', $2, $3, $4, $5, $6, now() + interval '1 hour')`,
+        [id, status, created, validated, confirmed, status === 'REJECTED' ? at(900) : null],
+      );
+    }
+    await h.pool.query(
+      `INSERT INTO catalog.course_checks (order_id, ok, reason, detail, price_cents, seat_held, checked_at) VALUES
+         ($1, true, '', '', 500, true, $3), ($2, true, '', '', 500, true, $4)`,
+      [ids[0], ids[1], at(120), at(250)],
+    );
+    await h.pool.query(
+      `INSERT INTO payments.payments (order_id, method, amount_cents, status, completed_at) VALUES
+         ($1, 'alipay', 500, 'SUCCEEDED', $3), ($2, 'alipay', 500, 'FAILED', $4)`,
+      [ids[0], ids[1], at(820), at(890)],
+    );
+
+    const t = await probe.runTimeline(origin, 100);
+    expect(t.bucketSeconds).toBe(0.1);
+    expect(t.firstAcceptedAt).toBeCloseTo(0.01, 6);
+    expect(t.firstFinalAfterMs).toBe(890); // rejected at 900 ms, first accepted at 10 ms
+    expect(t.accepted).toEqual([{ t: 0, n: 2 }, { t: 0.1, n: 1 }]);
+    expect(t.courseChecked).toEqual([{ t: 0.1, n: 1 }, { t: 0.2, n: 1 }]);
+    expect(t.validated).toEqual([{ t: 0.3, n: 2 }]);
+    expect(t.charged).toEqual([{ t: 0.8, n: 2 }]); // any status: a declined charge is work done too
+    const after = await probe.stageProgress();
+    expect(after.courseChecks - before.courseChecks).toBe(2);
+    expect(after.charges - before.charges).toBe(2);
+  });
+});
+
 describe('exit code', () => {
   it('a run with a broken invariant ends with exit code 1 and says BROKEN', async () => {
     const server = http.createServer((req, res) => {
@@ -99,6 +158,10 @@ describe('exit code', () => {
       expect(outcome.exitCode).toBe(EXIT_INVARIANT_BROKEN);
       expect(outcome.report.ok).toBe(false);
       expect(lines.join('\n')).toMatch(/oversold 1.*BROKEN/);
+      // Before the burst: the chosen numbers; after it: the reading, which follows them (100/s is no peak for payment).
+      expect(lines.join('\n')).toMatch(/plan \(single topology\): 20 orders in a 0\.2 s spike = 100\/s offered/);
+      expect(outcome.report.runs[0].peakShaving).toBe('no-peak');
+      expect(lines.join(' ')).toMatch(/there was no peak to shave/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       server.close();

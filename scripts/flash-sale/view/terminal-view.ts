@@ -59,7 +59,7 @@ export class TerminalView {
     const lag = `lag ${s.totalLag}` + (Object.keys(s.lagByGroup).length ? ` (${Object.entries(s.lagByGroup).map(([g, v]) => `${g} ${v}`).join(', ')})` : '');
     if (this.bars) {
       this.bars.accepted.update(s.accepted, { info: `${s.intakeRate}/s  errors ${s.intakeErrors}  p99 ${s.latencyP99 ?? '-'} ms` });
-      this.bars.processed.update(s.final, { info: `${s.processedRate}/s` });
+      this.bars.processed.update(s.final, { info: `${s.processedRate}/s  ${formatStageRates(s)}` });
       this.bars.confirmed.update(s.confirmed, { info: '' });
       this.bars.rejected.update(s.rejected, { info: formatReasons(s.rejectedByReason) });
       this.bars.status.update(0, { info: `t=${s.t.toFixed(1)}s  sent ${s.sent}  ${lag}` });
@@ -70,7 +70,8 @@ export class TerminalView {
     this.lastPlainLine = now;
     this.write(
       `[${s.mode} t=${s.t.toFixed(1)}s] sent ${s.sent} accepted ${s.accepted} (${s.intakeRate}/s) errors ${s.intakeErrors} ` +
-        `final ${s.final} (${s.processedRate}/s) confirmed ${s.confirmed} rejected ${s.rejected} ${lag}`,
+        `final ${s.final} (${s.processedRate}/s) confirmed ${s.confirmed} rejected ${s.rejected} ${lag}` +
+        (formatStageRates(s) ? ` work ${formatStageRates(s)}` : ''),
     );
   }
 
@@ -78,6 +79,14 @@ export class TerminalView {
     this.multibar?.stop();
     this.bars = null;
   }
+}
+
+/** Each downstream stage's work per second now, e.g. "auth 1500/s, payment 400/s" (unmeasured ones left out). */
+export function formatStageRates(s: Sample): string {
+  return Object.entries(s.stageRate ?? {})
+    .filter((e): e is [string, number] => e[1] !== null && e[1] !== undefined)
+    .map(([stage, r]) => `${stage} ${r}/s`)
+    .join(', ');
 }
 
 export function formatReasons(byReason: Record<string, number>): string {
