@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { acquireEmbeddedPostgres, releaseEmbeddedPostgres } from '../src/embedded/embedded-postgres.launcher';
 import { OsUser } from '../src/embedded/os-user.access';
@@ -168,13 +168,15 @@ describe('embedded PostgreSQL as root, from folders the postgres user cannot ent
 
 describe('embedded PostgreSQL errors', () => {
   it('a server that exits before accepting connections is reported with its own output', async () => {
+    const stagingRoot = tempDir('peak-staging-', SHARED_MODE);
     const dataDir = join(tempDir('peak-data-', SHARED_MODE), 'data');
     const port = await freePort();
-    await acquireEmbeddedPostgres(dataDir, port);
+    await acquireEmbeddedPostgres(dataDir, port, { install, stagingRoot });
     try {
-      const runAs = process.getuid?.() === 0 ? postgresUser : null;
+      // The installation the launcher runs (the staged copy): the running postmaster's own binary.
+      const running = { dir: dirname(dirname(readlinkSync(`/proc/${postmasterPid(dataDir)}/exe`))), version: install.version };
       // A second postmaster on the same data dir refuses to start: the first one holds its lock.
-      await expect(PostgresServer.start({ install: locatePostgresInstall(), dataDir, port, runAs })).rejects.toThrow(
+      await expect(PostgresServer.start({ install: running, dataDir, port, runAs: postgresUser })).rejects.toThrow(
         /exited \(1\) before accepting connections on port \d+; its last output:\n[\s\S]*postmaster\.pid/,
       );
     } finally {
@@ -183,9 +185,10 @@ describe('embedded PostgreSQL errors', () => {
   }, START_TIMEOUT_MS);
 
   it('an existing data dir owned by another user is refused with the fix', async () => {
+    const stagingRoot = tempDir('peak-staging-', SHARED_MODE);
     const dataDir = join(tempDir('peak-data-', SHARED_MODE), 'data');
     mkdirSync(dataDir, { mode: PRIVATE_MODE });
     writeFileSync(join(dataDir, 'PG_VERSION'), '18\n');
-    await expect(acquireEmbeddedPostgres(dataDir, 1, { install })).rejects.toThrow(/belongs to uid 0, but PostgreSQL runs as user postgres .*chown -R postgres:/);
+    await expect(acquireEmbeddedPostgres(dataDir, 1, { install, stagingRoot })).rejects.toThrow(/belongs to uid 0, but PostgreSQL runs as user postgres .*chown -R postgres:/);
   });
 });
