@@ -13,6 +13,9 @@ const SIMULATION_TIMEOUT_MS = 170_000;
 const REPORT_KEYS = [
   'mode', 'ordersSent', 'accepted', 'confirmed', 'rejected', 'lost', 'oversold', 'doubleCharged', 'intakeP50Ms', 'intakeP99Ms',
   'intakeErrors', 'maxLag', 'drainSeconds', 'predictedDrainSeconds', 'peakIntakePerSec', 'peakProcessedPerSec',
+  'topology', 'processes', 'offeredPerSec', 'acceptedPerSecDuringSpike', 'acceptedToOfferedRatio', 'firstFinalAfterMs',
+  'bottleneckStage', 'downstreamCapacityPerSec', 'bottleneckPerSecDuringDrain', 'finishedAfterSpikeSeconds', 'intakeCpuUsPerOrder',
+  'stages', 'peakShaving', 'reading',
 ] as const;
 
 interface DashboardView {
@@ -20,6 +23,10 @@ interface DashboardView {
   chartUpdates: number;
   /** Points per dataset of each chart of the broker run. */
   points: Record<string, number[]>;
+  /** Dataset labels of each chart. */
+  labels: Record<string, string[]>;
+  /** The run's reading (empty until the run ends). */
+  reading: string;
 }
 
 /** What the live page's Chart.js instances hold (read in the page). */
@@ -30,8 +37,13 @@ function readDashboard(page: Page, mode: string): Promise<DashboardView | null> 
     const run = fs?.runs[m];
     if (!fs || !run) return null;
     const points: Record<string, number[]> = {};
-    for (const name of ['rates', 'lag', 'partitions', 'latency']) points[name] = run[name].data.datasets.map((d) => d.data.length);
-    return { samplesReceived: fs.samplesReceived, chartUpdates: fs.chartUpdates, points };
+    const labels: Record<string, string[]> = {};
+    for (const name of ['rates', 'lag', 'partitions', 'latency']) {
+      points[name] = run[name].data.datasets.map((d) => d.data.length);
+      labels[name] = run[name].data.datasets.map((d) => String((d as { label?: string }).label));
+    }
+    const reading = (run as unknown as { reading: { textContent: string | null } }).reading.textContent ?? '';
+    return { samplesReceived: fs.samplesReceived, chartUpdates: fs.chartUpdates, points, labels, reading };
   }, mode);
 }
 
@@ -144,6 +156,10 @@ describe('flash-sale simulation: 2,000 orders, broker vs direct, real services a
         expect(v.later.samplesReceived).toBeGreaterThan(v.first.samplesReceived);
         expect(v.later.chartUpdates).toBeGreaterThan(v.first.chartUpdates);
         expect((v.later.chartUpdates - v.first.chartUpdates) / Math.max(v.secondsApart, 0.001)).toBeGreaterThanOrEqual(1);
+        // The plan arrives before the burst: the bottleneck's capacity line and the forecast are drawn from the start.
+        expect(v.first.labels.rates.join('|')).toMatch(/payment capacity \(200\/s\)/);
+        expect(v.first.labels.lag.join('|')).toMatch(/payment forecast/);
+        expect(v.later.labels.latency.join('|')).toMatch(/server p99/);
         expect(statSync(v.screenshot).size).toBeGreaterThan(10_000);
       });
 
@@ -164,8 +180,16 @@ describe('flash-sale simulation: 2,000 orders, broker vs direct, real services a
             expect(hasPoints(charts, 'rates')).toBe(true);
             expect(hasPoints(charts, 'latency')).toBe(true);
           }
-          expect(hasPoints(await readDashboard(page, 'broker'), 'lag')).toBe(true);
+          const broker = await readDashboard(page, 'broker');
+          expect(hasPoints(broker, 'lag')).toBe(true);
+          expect(broker!.labels.rates.join('|')).toMatch(/payment work\/s \(the bottleneck\)/);
+          expect(broker!.labels.lag.join('|')).toMatch(/payment forecast/);
+          // The reading at the top is built from this run's figures.
+          expect(broker!.reading).toContain(`${run('broker').ordersSent.toLocaleString('en-US')} orders arrived in 2.0 s`);
+          expect(broker!.reading).toContain(`predicted (${run('broker').predictedDrainSeconds.toFixed(1)} s)`);
+          expect((await readDashboard(page, 'direct'))!.reading).toMatch(/Direct mode \(RPC, no message engine\)/);
           expect(await page.locator('#comparison table').count()).toBe(1);
+          expect(await page.locator('#comparison .reading').textContent()).toMatch(/Same crowd, two designs/);
           expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
           const shot = join(shots, 'report.png');
           await page.screenshot({ path: shot, fullPage: true });
