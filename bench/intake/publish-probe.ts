@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { OrderCreatedEvent, Topics } from '@peak/contracts';
+import { Kafka as PeakKafka, logLevel, WireBroker } from '@peak/kafka';
 import { EventPublisher, KafkaConnection, messagingConfig } from '@peak/messaging';
 import { cpuSeconds, startChild, stopChild, waitTcp } from './processes';
 
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
     process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
     const connection = await KafkaConnection.open(messagingConfig());
     await connection.ensureTopics([Topics.OrderCreated], 4);
-    const kafka: Kafka = connection.kafka;
+    const wire = option('client') === 'peak' ? new WireBroker({ brokers: [process.env.KAFKA_BROKERS], clientId: 'publish-probe' }) : null;
+    const kafka: Kafka = wire ? (new PeakKafka({ clientId: 'publish-probe', broker: wire, logLevel: logLevel.WARN }) as unknown as Kafka) : connection.kafka;
     const publisher = new EventPublisher(kafka, IN_FLIGHT);
     await publisher.connect();
     let requests = 0;
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(line));
     await publisher.close();
+    await wire?.close();
     await connection.close();
   } finally {
     if (broker) await stopChild(broker, (m) => console.error(m));

@@ -1,11 +1,14 @@
 /**
- * @peak/kafka: a kafkajs 2.2.4-compatible client for an in-process BrokerApi.
- * Code written for kafkajs runs unchanged apart from `new Kafka({ clientId, broker })`.
+ * @peak/kafka: a kafkajs 2.2.4-compatible client for an in-process BrokerApi, or for a broker
+ * process over TCP with WireBroker. Code written for kafkajs runs unchanged apart from
+ * `new Kafka({ clientId, broker })`.
  */
 export { Kafka } from './kafka';
 export { Producer } from './producer/producer';
 export { Consumer } from './consumer/consumer';
 export { Admin } from './admin/admin';
+export { WireBroker } from './wire/wire-broker';
+export type { WireBrokerOptions } from './wire/wire-broker';
 export { CompressionTypes, CompressionCodecs } from './producer/compression';
 export { Partitioners } from './producer/partitioners';
 export { PartitionAssigners, AssignerProtocol } from './consumer/assigners';
