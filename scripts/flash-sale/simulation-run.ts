@@ -71,9 +71,10 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
     orders: options.orders,
     burstSeconds: options.burstSeconds,
     forecast: planned,
-    explanation: explainForecast(planned, options.burstSeconds, options.seats, options.buyers),
+    explanation: explainForecast(mode, planned, options.burstSeconds, options.seats, options.buyers),
   };
-  for (const line of planLines(plan)) log(`[${mode}] ${line}`);
+  plan.lines = planLines(plan, mode);
+  for (const line of plan.lines) log(`[${mode}] ${line}`);
   publish({ type: 'run-start', mode, title, settings, plan });
   const load = new ForkedLoadGenerator({
     baseUrl: stack.baseUrl,
@@ -155,7 +156,7 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
     timeline,
     cpu,
   });
-  const explanation = explainForecast(forecast, options.burstSeconds, options.seats, options.buyers);
+  const explanation = explainForecast(mode, forecast, options.burstSeconds, options.seats, options.buyers);
   publish({ type: 'run-end', mode, summary: summary as unknown as Record<string, unknown>, forecast, explanation });
   return { mode, title, settings, summary, samples: sampler.samples, forecast };
 }

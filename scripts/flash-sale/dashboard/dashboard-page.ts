@@ -28,6 +28,7 @@ section.run { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; p
 .reading.verdict-no-peak { border-left-color: #d97706; background: #fffbeb; }
 .reading.verdict-direct, .reading.verdict-compare { border-left-color: #2563eb; background: #eff6ff; }
 .reading.pending { color: #475569; font-style: italic; }
+.reading .plan { font-style: normal; font-size: 13.5px; color: #334155; }
 .tiles { display: grid; grid-template-columns: repeat(8, 1fr); gap: 8px; margin: 8px 0 12px; }
 .tile { background: #f1f5f9; border-radius: 6px; padding: 6px 8px; }
 .tile .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }

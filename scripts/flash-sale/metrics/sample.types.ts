@@ -53,6 +53,8 @@ export interface RunPlan {
   forecast: DrainForecast;
   /** The forecast explained with the run's numbers. */
   explanation: string;
+  /** The plan in a few lines (as printed before the burst). */
+  lines?: string[];
 }
 
 /** Events pushed to the dashboard over Server-Sent Events. */

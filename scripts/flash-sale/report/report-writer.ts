@@ -13,6 +13,7 @@ type Row = [string, keyof RunSummary | ((r: RunSummary) => unknown)];
 /** Rows of the summary table (one column per run; side by side with --compare). */
 const COMPARED: Row[] = [
   ['topology', 'topology'],
+  ['peak shaving', 'peakShaving'],
   ['orders sent', 'ordersSent'],
   ['offered /s (spike average)', 'offeredPerSec'],
   ['accepted (receipt)', 'accepted'],
@@ -92,7 +93,7 @@ export function reportData(records: readonly RunRecord[], now: Date): Record<str
       summary: r.summary,
       samples: r.samples,
       forecast: r.forecast,
-      explanation: explainForecast(r.forecast, r.summary.burstSeconds, r.summary.seats, r.summary.buyers),
+      explanation: explainForecast(r.mode, r.forecast, r.summary.burstSeconds, r.summary.seats, r.summary.buyers),
     })),
     comparison: records.length > 1 ? comparisonRows(records.map((r) => r.summary)) : null,
     comparisonReading: broker && direct ? readComparison(broker.summary, direct.summary) : null,

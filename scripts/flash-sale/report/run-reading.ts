@@ -197,7 +197,8 @@ export function readComparison(broker: RunSummary, direct: RunSummary): string {
  * How the forecast was made, with this run's numbers: each stage's workload and capacity,
  * the bottleneck, and the drain it implies (Little's law).
  */
-export function explainForecast(f: DrainForecast, burstSeconds: number, seats: number, buyers: number): string {
+export function explainForecast(mode: RunSummary['mode'], f: DrainForecast, burstSeconds: number, seats: number, buyers: number): string {
+  if (mode === 'direct') return explainDirect(f);
   const stage = (name: StageName): StageForecast => f.stages.find((s) => s.stage === name)!;
   const work = (s: StageForecast): string =>
     s.capacityPerSec === null ? `${num(s.workload)} items, no limit` : `${num(s.workload)} at ${num(s.capacityPerSec)}/s = ${s.minBusySeconds.toFixed(1)} s of work`;
@@ -218,4 +219,15 @@ export function explainForecast(f: DrainForecast, burstSeconds: number, seats: n
   }
   parts.push('Dashed lines on the backlog chart are this model; solid lines are what the broker measured.');
   return parts.join(' ');
+}
+
+/** Direct mode has no backlog to forecast: what limits it instead. */
+function explainDirect(f: DrainForecast): string {
+  const b = f.stages.find((s) => s.stage === f.bottleneck);
+  const cap = b && b.capacityPerSec !== null ? `${b.stage}'s ${num(b.capacityPerSec)}/s` : 'the slowest service';
+  return (
+    `Direct mode has no message engine and so no backlog to forecast: each request holds its connection while auth, course-validation and payment work in turn (RPC). ` +
+    `When the crowd outruns ${cap}, requests wait in line inside the services until their deadline and are answered with an error; ` +
+    `the buyers, not a broker, hold the queue.`
+  );
 }

@@ -134,6 +134,7 @@
       sec.appendChild(el('p', { class: 'settings' }, Object.keys(settings).map(function (k) { return k + ' ' + settings[k]; }).join(' · ')));
     }
     var reading = el('div', { class: 'reading pending' }, state.report ? '' : 'Running… the reading of this run appears when every order is final.');
+    if (!state.report && plan && plan.lines) plan.lines.forEach(function (l) { reading.appendChild(el('div', { class: 'plan' }, l)); });
     sec.appendChild(reading);
     var tiles = el('div', { class: 'tiles' });
     var tileValues = {};
@@ -160,18 +161,23 @@
       grid.appendChild(fig);
       return c;
     }
-    var cRates = canvas('rates', true,
-      'Peak shaving in one picture: the crowd (blue) clicks far faster than the bottleneck can work; the order service accepts every click at once (red) and the bottleneck (orange) works at its capacity (black dashed line) until the backlog is gone. Processed (green) counts orders that became final, CONFIRMED or REJECTED.');
+    var direct = mode === 'direct';
+    var cRates = canvas('rates', true, direct
+      ? 'Without the message engine (RPC): the crowd (blue) clicks far faster than the slowest service (black dashed line: its capacity) can work, and every request must wait for it; the order service can accept (red) only as fast as the chain behind it, the rest wait in line and time out. Processed (green) counts orders that became final.'
+      : 'Peak shaving in one picture: the crowd (blue) clicks far faster than the bottleneck can work; the order service accepts every click at once (red) and the bottleneck (orange) works at its capacity (black dashed line) until the backlog is gone. Processed (green) counts orders that became final, CONFIRMED or REJECTED.');
     var cLag = canvas('lag', false,
       'Each downstream service reads its topic at its own pace: its consumer lag on that topic (solid) is the work waiting for it in the broker. Dashed: the backlog the queueing model predicts from the offered curve and the capacities. Thin lines: other topics the groups read (seat confirmations, the aggregator), not in the model.');
-    var cLat = canvas('latency', false,
+    var cLat = canvas('latency', direct,
       'How long buyers waited for their receipt, per sample: click → receipt (solid, includes waiting for a free connection) and the server\'s own time, request → answer (dashed).');
+    // Direct mode has no broker: no lag to draw (the chart stays, empty and hidden).
+    if (direct) cLag.closest('figure').style.display = 'none';
     sec.appendChild(grid);
     var explain = el('p', { class: 'explain' });
     sec.appendChild(explain);
     var grid2 = el('div', { class: 'grid' });
     grid = grid2;
     var cPart = canvas('partitions', true, 'Detail: consumer lag of every group on every partition of its topics' + (state.report ? ', at its peak.' : ', now.'));
+    if (direct) cPart.closest('figure').style.display = 'none';
     sec.appendChild(grid2);
     var details = el('div', { class: 'details' });
     sec.appendChild(details);
@@ -220,6 +226,7 @@
       ds.data = capacityLine(b.capacityPerSec, Math.max(run.lastT, forecast.endSeconds));
     }
     STAGES.forEach(function (st) {
+      if (run.mode !== 'broker') return; // direct mode: no broker, no backlog to forecast
       var series = forecast.curve.backlog[st];
       var stage = forecast.stages.find(function (s) { return s.stage === st; });
       if (!series || !stage || stage.capacityPerSec === null) return;
@@ -351,7 +358,11 @@
     FIGURES.forEach(function (group) {
       var box = section(cols, 'figures', group[0]);
       var rows = [['figure', 'value']];
-      group[1].forEach(function (f) { if (f[0] in summary) rows.push([f[1], fmt(summary[f[0]])]); });
+      group[1].forEach(function (f) {
+        if (!(f[0] in summary)) return;
+        if (mode === 'direct' && (f[0] === 'predictedDrainSeconds' || f[0] === 'maxLag')) return; // no broker, no backlog to predict
+        rows.push([f[1], fmt(summary[f[0]])]);
+      });
       box.appendChild(table(rows));
     });
     d.appendChild(cols);
