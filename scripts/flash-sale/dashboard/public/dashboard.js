@@ -346,7 +346,7 @@
     if (forecast) setForecast(run, forecast, explanation);
     run.reading.className = 'reading verdict-' + (summary.peakShaving || 'none');
     run.reading.textContent = '';
-    var badge = { shown: 'Peak shaving shown', 'not-shown': 'Peak shaving NOT shown', 'no-peak': 'No peak to shave', direct: 'Direct mode: no message engine' }[summary.peakShaving];
+    var badge = { shown: 'Peak shaving shown', 'not-shown': 'Peak shaving NOT shown', 'no-peak': 'No peak to shave', direct: null }[summary.peakShaving];
     if (badge) run.reading.appendChild(el('strong', {}, badge + '. '));
     run.reading.appendChild(document.createTextNode(summary.reading || ''));
     // The run is over: the latency tile shows the whole run's p99, not the last sample's.
