@@ -13,6 +13,11 @@ export function dashboardScriptPath(): string {
   return join(PUBLIC_DIR, 'dashboard.js');
 }
 
+/** The tables under each run's charts, and the DOM helpers dashboard.js uses (loaded before it). */
+export function figuresScriptPath(): string {
+  return join(PUBLIC_DIR, 'figures.js');
+}
+
 const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 0; padding: 16px 24px; color: #0f172a; background: #f8fafc; line-height: 1.45; }
 h1 { font-size: 22px; margin: 0 0 4px; }
@@ -74,7 +79,7 @@ ${tail}
 export function livePage(): string {
   return shell(
     'Flash sale — live',
-    '<script src="/chart.js"></script>\n<script src="/dashboard.js"></script>',
+    '<script src="/chart.js"></script>\n<script src="/figures.js"></script>\n<script src="/dashboard.js"></script>',
     '<script>startLive("/events");</script>',
   );
 }
@@ -85,10 +90,11 @@ export function livePage(): string {
  */
 export function reportPage(report: unknown): string {
   const chartJs = readFileSync(chartJsPath(), 'utf8');
+  const figures = readFileSync(figuresScriptPath(), 'utf8');
   const script = readFileSync(dashboardScriptPath(), 'utf8');
   return shell(
     'Flash sale — report',
-    `<script>${inlineScript(chartJs)}</script>\n<script>${inlineScript(script)}</script>`,
+    `<script>${inlineScript(chartJs)}</script>\n<script>${inlineScript(figures)}</script>\n<script>${inlineScript(script)}</script>`,
     `<script>renderReport(${inlineScript(JSON.stringify(report))});</script>`,
   );
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DashboardEvent } from '../metrics/sample.types';
-import { chartJsPath, dashboardScriptPath, livePage } from './dashboard-page';
+import { chartJsPath, dashboardScriptPath, figuresScriptPath, livePage } from './dashboard-page';
 
 /** Keeps idle SSE connections (and proxies) from timing out. */
 const SSE_KEEPALIVE_MS = 15_000;
@@ -25,6 +25,7 @@ export class DashboardServer {
     this.assets = {
       '/': { type: 'text/html; charset=utf-8', body: livePage() },
       '/chart.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(chartJsPath(), 'utf8') },
+      '/figures.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(figuresScriptPath(), 'utf8') },
       '/dashboard.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(dashboardScriptPath(), 'utf8') },
     };
     this.server = http.createServer((req, res) => this.handle(req, res));
