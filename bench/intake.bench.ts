@@ -1,6 +1,6 @@
 /**
  * `npm run bench:intake [-- --json] [--duration 5] [--connections 64] [--runs 3]
- *                       [--routes bare,no-broker,service,pipeline] [--cpu-prof <dir>]`
+ *                       [--routes bare,no-broker,service,service-kafkajs,pipeline] [--cpu-prof <dir>]`
  *
  * Drives POST /orders with autocannon, `--runs` times each (medians reported), against:
  * 1. `bare`: a bare Nest-Fastify POST route that only answers 202 (the baseline);
@@ -8,7 +8,9 @@
  *    decorators, body pipe, token verification, order id (what intake costs before it publishes);
  * 3. `service`: order-service in its own process as an HTTP-only replica (CONSUMER_GROUPS=none,
  *    KAFKA_BROKERS set), publishing with acks=-1 to the broker in another process
- *    (`npm run broker`, log on disk): intake as the real topology runs it. `intakeCpuRatio` is
+ *    (`npm run broker`, log on disk): intake as the real topology runs it, with KAFKA_CLIENT=peak
+ *    (our client over TCP); `service-kafkajs` (not run unless listed) is the same with the
+ *    kafkajs package (KAFKA_CLIENT=kafkajs, the default of the apps). `intakeCpuRatio` is
  *    its CPU per order over the bare route's CPU per request. `--cpu-prof <dir>` writes a V8
  *    CPU profile of this order-service process into <dir>;
  * 4. `pipeline`: the whole pipeline in one process (all services, embedded broker on disk,
@@ -45,9 +47,10 @@ const DURATION_S = flag('duration', 5);
 const CONNECTIONS = flag('connections', 64);
 const RUNS = Math.max(1, flag('runs', 3));
 const BUYERS = flag('buyers', 100_000);
-const ROUTE_NAMES = ['bare', 'no-broker', 'service', 'pipeline'] as const;
+const ROUTE_NAMES = ['bare', 'no-broker', 'service', 'service-kafkajs', 'pipeline'] as const;
 type RouteName = (typeof ROUTE_NAMES)[number];
-const ROUTES = new Set((option('routes') ?? ROUTE_NAMES.join(',')).split(',').map((r) => r.trim()));
+const DEFAULT_ROUTES: RouteName[] = ['bare', 'no-broker', 'service', 'pipeline'];
+const ROUTES = new Set((option('routes') ?? DEFAULT_ROUTES.join(',')).split(',').map((r) => r.trim()));
 for (const r of ROUTES) if (!(ROUTE_NAMES as readonly string[]).includes(r)) throw new Error(`--routes: unknown route ${r} (known: ${ROUTE_NAMES.join(', ')})`);
 if (!ROUTES.has('bare')) throw new Error('--routes must include bare: every ratio is to the bare route of the same run');
 const wants = (r: RouteName) => ROUTES.has(r);
@@ -57,6 +60,9 @@ const BARE_PORT = PIPELINE_PORT + 1;
 const AUTH_ONLY_PORT = PIPELINE_PORT + 2;
 const SERVICE_PORT = PIPELINE_PORT + 3;
 const SERVICE_BROKER_PORT = flag('broker-port', 19400);
+/** The kafkajs variant of the service route: next ports. */
+const KAFKAJS_SERVICE_PORT = PIPELINE_PORT + 4;
+const KAFKAJS_BROKER_PORT = SERVICE_BROKER_PORT + 1;
 const PG_PORT = flag('pg-port', 54410);
 const SECRET = 'bench-secret-0123456789';
 const COURSE = 'bench-course';
@@ -105,14 +111,21 @@ async function startApp(name: string, script: string, port: number): Promise<Liv
   return { name, port, pid: child.pid as number, stop: () => stopChild(child, log) };
 }
 
-/** order-service alone (HTTP-only replica) and its broker process. */
-async function startService(dir: string): Promise<LiveRoute> {
-  log(`order-service alone on :${SERVICE_PORT} (CONSUMER_GROUPS=none), broker process on :${SERVICE_BROKER_PORT} (${dir}/service-broker)`);
+/** order-service alone (HTTP-only replica) with `client`, and its broker process. */
+async function startService(dir: string, client: 'peak' | 'kafkajs'): Promise<LiveRoute> {
+  const port = client === 'peak' ? SERVICE_PORT : KAFKAJS_SERVICE_PORT;
+  const brokerPort = client === 'peak' ? SERVICE_BROKER_PORT : KAFKAJS_BROKER_PORT;
+  const sub = path.join(dir, `service-${client}`);
+  fs.mkdirSync(sub);
+  log(`order-service alone on :${port} (CONSUMER_GROUPS=none, KAFKA_CLIENT=${client}), broker process on :${brokerPort} (${sub}/service-broker)`);
   const route = await startServiceRoute(
-    { root: ROOT, dir, port: SERVICE_PORT, brokerPort: SERVICE_BROKER_PORT, pgPort: PG_PORT + 1, databaseUrl: process.env.DATABASE_URL, secret: SECRET, cpuProfDir: CPU_PROF_DIR },
+    {
+      root: ROOT, dir: sub, port, brokerPort, pgPort: PG_PORT + (client === 'peak' ? 1 : 2), databaseUrl: process.env.DATABASE_URL, secret: SECRET, client,
+      cpuProfDir: CPU_PROF_DIR && path.join(CPU_PROF_DIR, client),
+    },
     log,
   );
-  return { name: 'order-service', port: SERVICE_PORT, pid: route.servicePid, also: { broker: route.brokerPid }, stop: () => route.stop() };
+  return { name: `order-service (${client})`, port, pid: route.servicePid, also: { broker: route.brokerPid }, stop: () => route.stop() };
 }
 
 /**
@@ -222,14 +235,17 @@ async function main(): Promise<void> {
     try {
       live.push(await startApp('bare Nest-Fastify route', 'bench/intake/bare-app.ts', BARE_PORT));
       if (wants('no-broker')) live.push(await startApp('intake without the broker', 'bench/intake/auth-only-app.ts', AUTH_ONLY_PORT));
-      if (wants('service')) live.push(await startService(dir));
+      if (wants('service')) live.push(await startService(dir, 'peak'));
+      if (wants('service-kafkajs')) live.push(await startService(dir, 'kafkajs'));
       measured = await measureInterleaved(live);
     } finally {
-      for (const r of live.reverse()) await r.stop();
+      for (const r of [...live].reverse()) await r.stop();
     }
+    const byName = new Map(live.map((r, i) => [r.name, measured[i]]));
     const bare = measured[0];
-    const authOnly = wants('no-broker') ? measured[1] : null;
-    const service = wants('service') ? measured[measured.length - 1] : null;
+    const authOnly = byName.get('intake without the broker') ?? null;
+    const service = byName.get('order-service (peak)') ?? null;
+    const kafkajsService = byName.get('order-service (kafkajs)') ?? null;
     const pipeline = wants('pipeline') ? await measurePipeline(dir) : null;
     const intake = pipeline?.intake ?? null;
 
@@ -255,6 +271,11 @@ async function main(): Promise<void> {
       serviceErrors: service?.non2xx ?? null,
       serviceCpuUsPerOrder: service?.cpuUsPerReq ?? null,
       serviceBrokerCpuUsPerOrder: service?.alsoCpuUsPerReq.broker ?? null,
+      // The same with KAFKA_CLIENT=kafkajs (route service-kafkajs, when listed).
+      kafkajsServiceOrdersPerSec: kafkajsService && Math.round(kafkajsService.rps),
+      kafkajsServiceCpuUsPerOrder: kafkajsService?.cpuUsPerReq ?? null,
+      kafkajsServiceBrokerCpuUsPerOrder: kafkajsService?.alsoCpuUsPerReq.broker ?? null,
+      kafkajsIntakeCpuRatio: ratio(kafkajsService?.cpuUsPerReq, bare.cpuUsPerReq),
       /** order-service CPU µs per accepted order ÷ bare route CPU µs per request (target ≤ 2). */
       intakeCpuRatio: ratio(service?.cpuUsPerReq, bare.cpuUsPerReq),
       serviceRatio: ratio(service?.rps, bare.rps),
@@ -278,7 +299,10 @@ async function main(): Promise<void> {
     row('bare Nest-Fastify POST', result.bareRoutePerSec, bare.p50, bare.p99, bare.cpuUsPerReq, 1, 1);
     if (authOnly) row('POST /orders without the broker', result.noBrokerRoutePerSec, authOnly.p50, authOnly.p99, authOnly.cpuUsPerReq, result.noBrokerCpuRatio, result.noBrokerRatio);
     if (service) {
-      row('POST /orders, order-service alone (broker process, acks=-1, disk)', result.serviceOrdersPerSec, service.p50, service.p99, service.cpuUsPerReq, result.intakeCpuRatio, result.serviceRatio);
+      row('POST /orders, order-service alone (KAFKA_CLIENT=peak, broker process, acks=-1, disk)', result.serviceOrdersPerSec, service.p50, service.p99, service.cpuUsPerReq, result.intakeCpuRatio, result.serviceRatio);
+    }
+    if (kafkajsService) {
+      row('POST /orders, order-service alone (KAFKA_CLIENT=kafkajs, broker process, acks=-1, disk)', result.kafkajsServiceOrdersPerSec, kafkajsService.p50, kafkajsService.p99, kafkajsService.cpuUsPerReq, result.kafkajsIntakeCpuRatio, ratio(kafkajsService.rps, bare.rps));
     }
     if (intake) row('POST /orders (acks=-1, whole pipeline in one process)', result.intakeOrdersPerSec, intake.p50, intake.p99, intake.cpuUsPerReq, result.pipelineCpuRatio, result.intakeRatio);
     if (service) {

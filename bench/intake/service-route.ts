@@ -15,6 +15,8 @@ export interface ServiceRouteSettings {
   pgPort: number;
   databaseUrl?: string;
   secret: string;
+  /** order-service's Kafka client (KAFKA_CLIENT): our own over TCP, or the kafkajs package. */
+  client: 'peak' | 'kafkajs';
   /** Write a V8 CPU profile of order-service into this directory when it exits (`--cpu-prof`). */
   cpuProfDir?: string;
 }
@@ -30,7 +32,8 @@ export interface ServiceRoute {
 /**
  * Starts the real topology of intake: the broker in its own process (`npm run broker`, Kafka
  * wire protocol, log on disk) and order-service in its own process as an HTTP-only replica
- * (`CONSUMER_GROUPS=none`, `KAFKA_BROKERS` set, so it publishes with acks=-1 over TCP). Its
+ * (`CONSUMER_GROUPS=none`, `KAFKA_BROKERS` and `KAFKA_CLIENT` set, so it publishes with acks=-1
+ * over TCP). Its
  * database is only opened at start-up (migrations, health); intake never touches it.
  */
 export async function startServiceRoute(s: ServiceRouteSettings, log: (msg: string) => void): Promise<ServiceRoute> {
@@ -52,6 +55,7 @@ export async function startServiceRoute(s: ServiceRouteSettings, log: (msg: stri
         HOST: '127.0.0.1',
         JWT_SECRET: s.secret,
         KAFKA_BROKERS: `127.0.0.1:${s.brokerPort}`,
+        KAFKA_CLIENT: s.client,
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
         CONSUMER_GROUPS: 'none',
         TOPIC_PARTITIONS: String(TOPIC_PARTITIONS),

@@ -1,14 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { EmbeddedBroker } from '@peak/broker';
-import { Kafka as PeakKafka, logLevel as peakLogLevel } from '@peak/kafka';
+import { Kafka as PeakKafka, logLevel as peakLogLevel, WireBroker } from '@peak/kafka';
 import { KafkaWireServer } from '@peak/wire';
 import type { MessagingConfig } from '../config/messaging.config';
 
 /**
  * One Kafka client for an application, and the embedded broker behind it when there is
  * one. `kafka` has the kafkajs 2.2.4 API whichever path was taken:
- * - KAFKA_BROKERS set → the real `kafkajs` package over TCP;
+ * - KAFKA_BROKERS set → the real `kafkajs` package over TCP, or with KAFKA_CLIENT=peak our
+ *   own client (`@peak/kafka` on a WireBroker: single-broker clusters, much less CPU);
  * - otherwise → our in-process client (`@peak/kafka`) on an EmbeddedBroker (disk or memory).
  */
 export class KafkaConnection {
@@ -19,10 +20,17 @@ export class KafkaConnection {
   private constructor(
     readonly kafka: Kafka,
     private readonly broker: EmbeddedBroker | null,
+    private readonly wire: WireBroker | null = null,
   ) {}
 
   /** Connects per `config`. The broker, if embedded, is owned and closed by this connection. */
   static async open(config: MessagingConfig): Promise<KafkaConnection> {
+    if (config.brokers && config.client === 'peak') {
+      KafkaConnection.logger.log(`using @peak/kafka over TCP against ${config.brokers.join(',')}`);
+      const wire = new WireBroker({ brokers: config.brokers, clientId: config.clientId });
+      const kafka = new PeakKafka({ clientId: config.clientId, broker: wire, logLevel: peakLogLevel.WARN }) as unknown as Kafka;
+      return new KafkaConnection(kafka, null, wire);
+    }
     if (config.brokers) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const kafkajs = require('kafkajs') as typeof import('kafkajs');
@@ -75,6 +83,7 @@ export class KafkaConnection {
   }
 
   async close(): Promise<void> {
+    await this.wire?.close();
     await this.listener?.close();
     this.listener = null;
     await this.broker?.close();

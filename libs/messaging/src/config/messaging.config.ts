@@ -16,6 +16,14 @@ export class MessagingEnv {
   @IsString()
   KAFKA_BROKERS?: string;
 
+  /**
+   * Client used with KAFKA_BROKERS: `kafkajs` (default; any Kafka cluster) or `peak`, our own
+   * client (@peak/kafka over WireBroker): single-broker clusters such as `npm run broker`, at
+   * a fraction of kafkajs's CPU per message.
+   */
+  @IsIn(['kafkajs', 'peak'])
+  KAFKA_CLIENT: 'kafkajs' | 'peak' = 'kafkajs';
+
   /** Embedded broker storage: `disk` (BROKER_DATA_DIR) or `memory`. */
   @IsIn(['disk', 'memory'])
   BROKER_STORAGE: 'disk' | 'memory' = 'disk';
@@ -73,6 +81,8 @@ export class MessagingEnv {
 
 export interface MessagingConfig {
   brokers: string[] | null;
+  /** Client used with `brokers` (KAFKA_CLIENT); absent means kafkajs. */
+  client?: 'kafkajs' | 'peak';
   storage: 'disk' | 'memory';
   dataDir: string;
   /** Port of the embedded broker's Kafka listener (null: none). */
@@ -97,6 +107,7 @@ export const messagingConfig = registerAs('messaging', (): MessagingConfig => {
   const brokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
   return {
     brokers: brokers.length > 0 ? brokers : null,
+    client: env.KAFKA_CLIENT,
     storage: env.BROKER_STORAGE,
     dataDir: env.BROKER_DATA_DIR,
     listenPort: env.BROKER_PORT ?? null,
