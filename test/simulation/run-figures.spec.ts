@@ -131,7 +131,13 @@ function sample(t: number, accepted: number, final: number, authLag: number, ext
     mode: 'broker', t, sent: accepted, accepted, refused: 0, intakeErrors: 0, final, confirmed: final, rejected: 0, rejectedByReason: {},
     paid: final, pending: accepted - final, offeredRate: 0, intakeRate: 0, processedRate: 0, latencyP50: 5, latencyP90: 8, latencyP99: 20,
     serviceP50: 2, serviceP99: 10, stageDone: { auth: accepted - authLag, 'course-validation': null, payment: null },
-    stageRate: { auth: null, 'course-validation': null, payment: null }, lag: [], lagByGroup: { auth: authLag }, totalLag: authLag, ...extra,
+    stageRate: { auth: null, 'course-validation': null, payment: null },
+    lag: [
+      { group: 'auth', topic: 'orders.created', partition: 0, lag: authLag },
+      { group: 'payment', topic: 'payments.requested', partition: 0, lag: Math.max(0, accepted - final) },
+      { group: 'order-service', topic: 'orders.created', partition: 0, lag: 5000 },
+    ],
+    lagByGroup: { auth: authLag }, totalLag: authLag, ...extra,
   };
 }
 
@@ -212,10 +218,13 @@ describe('run summary from hand-built samples and row timestamps', () => {
     expect(s.processes).toEqual([{ role: 'order-service', pid: 11, nice: 0 }, { role: 'payment', pid: 12, nice: 10 }]);
     expect(s.reading).toMatch(/3,000 orders arrived in 2\.0 s \(1,500\/s on average/);
     expect(s.reading).toMatch(/3\.8× the 400\/s that payment/);
-    expect(s.reading).toMatch(/Payment worked at 400\/s/);
+    expect(s.reading).toMatch(/Payment worked at 400\/s \(its capacity 400\/s\) from 0\.6 s after the opening while orders waited for it in the broker \(up to 2,400 messages\)/);
+    // Peak lag per stage is its group's lag on its own input topic (not the aggregator's 5,000).
+    expect(s.stages.map((x) => [x.stage, x.peakLag])).toEqual([['auth', 1500], ['course-validation', null], ['payment', 2400]]);
     expect(s.reading).toMatch(/order-service used 150 µs of CPU per accepted order/);
     expect(s.reading).toMatch(/6\.0 s after the spike, as predicted \(5\.5 s\)/);
     expect(s.reading).toMatch(/This is peak shaving/);
+    expect(s.reading).toMatch(/processes topology, one OS process each for order-service, payment; payment ran at nice 10/);
   });
 
   it('slow receipts, an idle bottleneck or a drain far from the prediction: the reading says peak shaving was NOT shown, and why', () => {

@@ -1,3 +1,4 @@
+import { ConsumerGroups, Topics } from '@peak/contracts';
 import type { BurstShape } from '../options';
 import { cumulativeShare } from '../load/burst-shape';
 
@@ -6,7 +7,17 @@ export const STAGES = ['auth', 'course-validation', 'payment'] as const;
 export type StageName = (typeof STAGES)[number];
 
 /** Consumer group that does each stage's work (its lag is the stage's backlog on the broker). */
-export const STAGE_GROUP: Readonly<Record<StageName, string>> = { auth: 'auth', 'course-validation': 'course-validation', payment: 'payment' };
+export const STAGE_GROUP: Readonly<Record<StageName, string>> = {
+  auth: ConsumerGroups.Auth,
+  'course-validation': ConsumerGroups.CourseValidation,
+  payment: ConsumerGroups.Payment,
+};
+/** The topic each stage takes its work from (its group's lag there is what the forecast predicts). */
+export const STAGE_INPUT_TOPIC: Readonly<Record<StageName, string>> = {
+  auth: Topics.OrderCreated,
+  'course-validation': Topics.OrderCreated,
+  payment: Topics.PaymentRequested,
+};
 
 /** Spacing of the forecast curve's points, seconds. */
 export const FORECAST_STEP_SECONDS = 0.1;

@@ -93,7 +93,7 @@ function downstreamSentence(s: RunSummary): string {
   const share = s.bottleneckPerSecDuringDrain / b.capacityPerSec;
   const from = b.firstDoneAt !== null ? ` from ${secs(b.firstDoneAt)} after the opening` : '';
   if (share >= AT_CAPACITY_SHARE)
-    return `${name} worked at ${num(s.bottleneckPerSecDuringDrain)}/s (its capacity ${num(b.capacityPerSec)}/s)${from} while orders waited for it in the broker (peak lag ${num(s.maxLag)} messages).`;
+    return `${name} worked at ${num(s.bottleneckPerSecDuringDrain)}/s (its capacity ${num(b.capacityPerSec)}/s)${from} while orders waited for it in the broker${b.peakLag !== null ? ` (up to ${num(b.peakLag)} messages)` : ''}.`;
   return `${name} worked at only ${num(s.bottleneckPerSecDuringDrain)}/s of its ${num(b.capacityPerSec)}/s${from}: it was held back (short of CPU, or waiting for the stage before it).`;
 }
 
@@ -118,6 +118,17 @@ function cpuSentence(s: RunSummary): string {
     : `During intake, order-service used ${num(s.intakeCpuUsPerOrder)} µs of CPU per accepted order.`;
 }
 
+/** Where the parts ran, and who got the CPU first on this one machine. */
+function topologySentence(s: RunSummary): string {
+  if (s.topology === 'single') return 'It ran in the single topology: the broker and every service in one OS process.';
+  const roles = s.processes.map((p) => p.role).join(', ');
+  const niced = s.processes.filter((p) => p.nice > 0);
+  const nice = niced.length
+    ? `; ${niced.map((p) => p.role).join(', ')} ran at nice ${[...new Set(niced.map((p) => p.nice))].join('/')}, so on this one machine the order service got the CPU first (on real deployments they are separate machines)`
+    : '';
+  return `It ran in the ${s.topology} topology${roles ? `, one OS process each for ${roles}` : ''}${nice}.`;
+}
+
 /** What is missing for the run to show peak shaving (empty: it shows it). */
 export function peakShavingGaps(s: RunSummary): string[] {
   const gaps: string[] = [];
@@ -137,7 +148,7 @@ export function peakShavingGaps(s: RunSummary): string[] {
 /** The reading of one run. */
 export function readRun(s: RunSummary): Reading {
   if (s.mode === 'direct') return readDirect(s);
-  const parts = [arrivalSentence(s), receiptSentence(s), downstreamSentence(s), drainSentence(s), invariantSentence(s), cpuSentence(s)];
+  const parts = [arrivalSentence(s), receiptSentence(s), downstreamSentence(s), drainSentence(s), invariantSentence(s), cpuSentence(s), topologySentence(s)];
   const noPeak = s.offeredToCapacityRatio !== null && s.offeredToCapacityRatio <= 1;
   const gaps = noPeak ? [] : peakShavingGaps(s);
   let verdict: Verdict;

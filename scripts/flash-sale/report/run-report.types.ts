@@ -22,8 +22,12 @@ export interface StageFigures {
   minBusySeconds: number;
   /** Predicted seconds since the burst started when it has done its workload. */
   predictedFinishSeconds: number;
+  /** Most items the model expects waiting for it at once. */
+  predictedPeakBacklog: number;
   /** Items it finished per second while it had a backlog (null: not measured, or never backlogged). */
   measuredPerSec: number | null;
+  /** Most messages its consumer group had waiting on its input topic, in any sample (null: no broker). */
+  peakLag: number | null;
   /** Seconds it had a backlog (and had started), over which measuredPerSec is taken. */
   busySeconds: number;
   /** Seconds since the burst started of its first and last finished item. */

@@ -1,5 +1,5 @@
 import type { LoadCounters } from '../load/load-generator';
-import { DrainForecast, forecastDrain, StageName, STAGES } from '../metrics/drain-model';
+import { DrainForecast, forecastDrain, STAGE_GROUP, STAGE_INPUT_TOPIC, StageName, STAGES } from '../metrics/drain-model';
 import type { LatencyPercentiles } from '../metrics/latency-recorder';
 import type { RunTimeline } from '../metrics/run-timeline.types';
 import type { Sample } from '../metrics/sample.types';
@@ -84,7 +84,9 @@ export function summariseRun(f: RunFacts): { summary: RunSummary; forecast: Drai
     workload: s.workload,
     minBusySeconds: s.minBusySeconds,
     predictedFinishSeconds: s.finishSeconds,
+    predictedPeakBacklog: s.peakBacklog,
     measuredPerSec: work[s.stage]?.perSec ?? null,
+    peakLag: peakStageLag(samples, s.stage),
     busySeconds: work[s.stage]?.busySeconds ?? 0,
     firstDoneAt: work[s.stage]?.firstDoneAt ?? null,
     lastDoneAt: work[s.stage]?.lastDoneAt ?? null,
@@ -208,6 +210,22 @@ export function measuredStageWork(samples: readonly Sample[], timeline: RunTimel
   }
   for (const st of STAGES) if (out[st] && out[st]!.items === 0 && out[st]!.firstDoneAt === null) delete out[st];
   return out;
+}
+
+/** Most messages the stage's group had waiting on its input topic in any sample (null when no sample had lag for it). */
+export function peakStageLag(samples: readonly Sample[], stage: StageName): number | null {
+  let peak: number | null = null;
+  for (const s of samples) {
+    let sum = 0;
+    let seen = false;
+    for (const e of s.lag) {
+      if (e.group !== STAGE_GROUP[stage] || e.topic !== STAGE_INPUT_TOPIC[stage]) continue;
+      sum += e.lag;
+      seen = true;
+    }
+    if (seen) peak = Math.max(peak ?? 0, sum);
+  }
+  return peak;
 }
 
 function round1(v: number): number {

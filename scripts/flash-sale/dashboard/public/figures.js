@@ -79,10 +79,11 @@
     var cols2 = el('div', { class: 'cols' });
     if (summary.stages && summary.stages.length) {
       var st = section(cols2, 'figures', 'Each downstream stage: forecast and measurement');
-      var rows = [['stage', 'capacity/s', 'work (items)', 'work ÷ capacity s', 'predicted done at s', 'measured /s while backlogged', 'first / last done at s']];
+      var rows = [['stage', 'capacity/s', 'work (items)', 'work ÷ capacity s', 'predicted done at s', 'measured /s while backlogged', 'first / last done at s', 'peak lag', 'predicted peak backlog']];
       summary.stages.forEach(function (s) {
         rows.push([s.stage + (s.stage === summary.bottleneckStage ? ' (bottleneck)' : ''), s.capacityPerSec === null ? 'unlimited' : fmt(s.capacityPerSec), fmt(s.workload),
-          fmt(s.minBusySeconds), fmt(s.predictedFinishSeconds), fmt(s.measuredPerSec), fmt(s.firstDoneAt, 1) + ' / ' + fmt(s.lastDoneAt, 1)]);
+          fmt(s.minBusySeconds), fmt(s.predictedFinishSeconds), fmt(s.measuredPerSec), fmt(s.firstDoneAt, 1) + ' / ' + fmt(s.lastDoneAt, 1),
+          fmt(s.peakLag), fmt(s.predictedPeakBacklog)]);
       });
       st.appendChild(table(rows));
     }
