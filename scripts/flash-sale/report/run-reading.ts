@@ -93,7 +93,7 @@ function downstreamSentence(s: RunSummary): string {
   const share = s.bottleneckPerSecDuringDrain / b.capacityPerSec;
   const from = b.firstDoneAt !== null ? ` from ${secs(b.firstDoneAt)} after the opening` : '';
   if (share >= AT_CAPACITY_SHARE)
-    return `${name} worked at ${num(s.bottleneckPerSecDuringDrain)}/s (its capacity ${num(b.capacityPerSec)}/s)${from} while orders waited for it in the broker${b.peakLag !== null ? ` (up to ${num(b.peakLag)} messages)` : ''}.`;
+    return `${name} worked at ${num(s.bottleneckPerSecDuringDrain)}/s (its capacity ${num(b.capacityPerSec)}/s)${from} while orders waited for it in the broker${typeof b.peakLag === 'number' ? ` (up to ${num(b.peakLag)} messages)` : ''}.`;
   return `${name} worked at only ${num(s.bottleneckPerSecDuringDrain)}/s of its ${num(b.capacityPerSec)}/s${from}: it was held back (short of CPU, or waiting for the stage before it).`;
 }
 
