@@ -19,6 +19,7 @@ import {
   SUPPORTED_SCHEMA_VERSIONS,
 } from '../headers/headers.constants';
 import { EventDecodeError, UnknownTopicError, UnsupportedSchemaVersionError } from '../errors/contract.errors';
+import { encodeOrderCreated } from './order-created.encoder';
 
 /** Which payload type travels on which topic. */
 export interface EventMap {
@@ -69,8 +70,13 @@ function blankUnspecified(value: unknown): unknown {
   return value;
 }
 
-/** Encodes an event for `topic` as protobuf bytes. Pure; safe to call concurrently. */
+/**
+ * Encodes an event for `topic` as protobuf bytes. OrderCreated, encoded once per order at
+ * intake, goes through a hand-written encoder (same bytes); the others through protobufjs.
+ * Pure; safe to call concurrently.
+ */
 export function encodeEvent<T extends TopicName>(topic: T, event: EventMap[T]): Buffer {
+  if (topic === Topics.OrderCreated) return encodeOrderCreated(event as OrderCreatedEvent);
   const type = typeForTopic(topic);
   const message = type.fromObject(event as unknown as Record<string, unknown>);
   return Buffer.from(type.encode(message).finish());
