@@ -7,6 +7,15 @@ import { PublisherClosedError } from '../errors/messaging.errors';
 export const MAX_PUBLISH_BATCH = 2_000;
 /** Produce requests in flight at once; while they are busy, new events queue up and go in the next batch. */
 export const DEFAULT_MAX_IN_FLIGHT = 4;
+/**
+ * While a produce request is in flight, a further one starts only once this many events wait
+ * (else they wait for the request to return and go out together). Each request costs a round
+ * trip (over TCP a write and a read on both sides) and an fdatasync per partition at the
+ * broker, so a few events per request cost far more per event than a full one: measured over
+ * TCP, order-service 49 µs CPU per order with 4 requests of ~18 events in flight vs 43 µs with
+ * one of ~30, and the broker 24 vs 19 µs (npm run bench:intake, 3-run medians).
+ */
+export const DEFAULT_PIPELINE_BATCH = 32;
 /** acks=-1: the broker answers only once the batch is durable. */
 const ACKS_ALL = -1;
 
@@ -19,10 +28,12 @@ interface Pending {
 
 /**
  * Publishes protobuf-encoded events with the schema headers, coalescing concurrent calls:
- * everything queued while the previous requests are in flight goes out together in one
- * produce request (one group commit at the broker). Each promise resolves only when its
- * own message is acknowledged with acks=-1, or rejects with that request's error.
- * Safe to call concurrently.
+ * everything queued while a request is in flight goes out together in the next produce
+ * request (one group commit at the broker). A request starts at once when none is in flight;
+ * more (up to `maxInFlight`) start only when `pipelineBatch` events wait. Messages keep
+ * their keys (the partitioner puts every event of an order on one partition). Each promise
+ * resolves only when its own message is acknowledged with acks=-1, or rejects with that
+ * request's error. Safe to call concurrently.
  */
 export class EventPublisher {
   private readonly logger = new Logger(EventPublisher.name);
@@ -33,7 +44,14 @@ export class EventPublisher {
   private connected: Promise<void> | null = null;
   private closed = false;
 
-  constructor(kafka: Kafka, private readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT) {
+  /** The schema headers of each topic, encoded once (every event of a topic carries the same). */
+  private readonly headers = new Map<string, Record<string, Buffer>>();
+
+  constructor(
+    kafka: Kafka,
+    private readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT,
+    private readonly pipelineBatch = DEFAULT_PIPELINE_BATCH,
+  ) {
     this.producer = kafka.producer({ allowAutoTopicCreation: true, idempotent: false });
   }
 
@@ -44,7 +62,16 @@ export class EventPublisher {
 
   /** Publishes one event keyed by `key`; resolves once it is durable at the broker. */
   publish<T extends TopicName>(topic: T, key: string, event: EventMap[T]): Promise<void> {
-    return this.publishRaw(topic, { key, value: encodeEvent(topic, event), headers: eventHeaders(topic) });
+    return this.publishRaw(topic, { key, value: encodeEvent(topic, event), headers: this.headersOf(topic) });
+  }
+
+  private headersOf(topic: TopicName): Record<string, Buffer> {
+    let headers = this.headers.get(topic);
+    if (!headers) {
+      headers = Object.fromEntries(Object.entries(eventHeaders(topic)).map(([k, v]) => [k, Buffer.from(v)]));
+      this.headers.set(topic, headers);
+    }
+    return headers;
   }
 
   /** Publishes an already encoded message (DLQ moves, tests). */
@@ -56,8 +83,14 @@ export class EventPublisher {
     });
   }
 
+  /** A request may start: none in flight, or enough events waiting to fill one more. */
+  private mayStart(): boolean {
+    if (this.queue.length === 0) return false;
+    return this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.queue.length >= this.pipelineBatch);
+  }
+
   private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (this.scheduled || !this.mayStart()) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -66,7 +99,7 @@ export class EventPublisher {
   }
 
   private async flush(): Promise<void> {
-    if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    if (!this.mayStart()) return;
     const batch = this.queue.length <= MAX_PUBLISH_BATCH ? this.queue : this.queue.slice(0, MAX_PUBLISH_BATCH);
     this.queue = this.queue.length <= MAX_PUBLISH_BATCH ? [] : this.queue.slice(MAX_PUBLISH_BATCH);
     this.inFlight += 1;
