@@ -42,6 +42,8 @@ export interface FlashSaleOptions {
   /** Keep the dashboard open this many seconds after the run (0 = close at once). */
   holdSeconds: number;
   reportDir: string | null;
+  /** Every process of the stack writes a V8 CPU profile here (node --cpu-prof); null: none. */
+  cpuProfDir: string | null;
   /** A request slower than this counts as an intake error (timeout). */
   requestTimeoutMs: number;
   /** Direct mode: order-service answers 504 when its synchronous call chain takes longer. */
@@ -73,6 +75,7 @@ export const DEFAULT_OPTIONS: Readonly<FlashSaleOptions> = Object.freeze({
   dashboard: true,
   holdSeconds: 0,
   reportDir: null,
+  cpuProfDir: null,
   requestTimeoutMs: 10_000,
   directTimeoutMs: 5_000,
   connections: 1_000,
@@ -167,6 +170,12 @@ export function parseOptions(argv: readonly string[]): FlashSaleOptions {
       case '--no-dashboard':
         options.dashboard = false;
         break;
+      case '--cpu-prof': {
+        const dir = value();
+        if (!dir) throw new OptionsError('--cpu-prof needs a directory');
+        options.cpuProfDir = dir;
+        break;
+      }
       case '--report-dir': {
         const dir = value();
         if (!dir) throw new OptionsError('--report-dir needs a directory');
@@ -229,6 +238,7 @@ Output
   --no-dashboard             do not start the web dashboard
   --hold-seconds <s>         keep the dashboard up this long after the run (default ${d.holdSeconds})
   --report-dir <dir>         report folder (default reports/<timestamp>/)
+  --cpu-prof <dir>           every process of the stack writes a CPU profile there (open in Chrome DevTools)
   --sample-ms <ms>           metrics sampling period (default ${d.sampleMs})
   --drain-timeout-seconds <s> stop waiting for final orders after this long (default ${d.drainTimeoutSeconds})
   -h, --help                 this text

@@ -48,6 +48,7 @@ export async function runOnce(mode: RunMode, options: FlashSaleOptions, launcher
       partitions: options.partitions,
       consumersPerService: options.consumersPerService,
       directTimeoutMs: options.directTimeoutMs,
+      cpuProfDir: options.cpuProfDir ?? undefined,
     },
     (line) => log(`[${mode}] ${line}`),
   );

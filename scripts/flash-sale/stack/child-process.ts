@@ -21,6 +21,8 @@ export interface ChildSpec {
   env: Record<string, string>;
   /** Scheduling niceness (0 normal, 19 lowest). */
   nice: number;
+  /** Write a V8 CPU profile of the process into this directory when it exits (node --cpu-prof). */
+  cpuProfDir?: string;
 }
 
 /**
@@ -46,7 +48,8 @@ export class StackChild {
   }
 
   static start(spec: ChildSpec): StackChild {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, spec.entry), ...(spec.args ?? [])], {
+    const profile = spec.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', spec.cpuProfDir, '--cpu-prof-name', `${spec.role}.${Date.now()}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', join(REPO_ROOT, spec.entry), ...(spec.args ?? [])], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],

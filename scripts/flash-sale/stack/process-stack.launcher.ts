@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { StackChild } from './child-process';
@@ -57,9 +59,11 @@ export class ProcessStackLauncher implements StackLauncher {
         jwtSecret: randomBytes(24).toString('hex'),
         brokerDataDir,
       };
+      const cpuProfDir = settings.cpuProfDir ? resolve(settings.cpuProfDir) : undefined;
+      if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
       const groups = settings.topology === 'single' ? singleTopology(settings, addresses) : processesTopology(settings, addresses);
       for (const group of groups) {
-        const started = group.map((spec) => StackChild.start(spec));
+        const started = group.map((spec) => StackChild.start({ ...spec, cpuProfDir }));
         children.push(...started);
         await Promise.all(started.map((child) => waitReady(child, addresses)));
       }

@@ -75,6 +75,8 @@ export function processesTopology(s: StackSettings, a: StackAddresses): ChildSpe
     ...commonEnv(s, a),
     ...capacityEnv(s),
     KAFKA_BROKERS: `127.0.0.1:${a.brokerPort}`,
+    // Our own client over TCP: a quarter of kafkajs's CPU per message (docs/benchmarks.md).
+    KAFKA_CLIENT: 'peak',
     AUTH_URL: url(a.authPort),
     COURSE_VALIDATION_URL: url(a.courseValidationPort),
     PAYMENT_URL: url(a.paymentPort),

@@ -30,6 +30,8 @@ export interface StackSettings {
   consumersPerService: number;
   /** Direct mode: server-side timeout of one request's call chain. */
   directTimeoutMs: number;
+  /** When set, every process of the stack writes a V8 CPU profile (node --cpu-prof) here. */
+  cpuProfDir?: string;
 }
 
 /** Committed-offset lag of one consumer group on one partition. */
