@@ -30,6 +30,8 @@ export interface FlashSaleOptions {
   authCapacityPerSec: number;
   /** Course checks (and seat holds) per second course-validation performs. */
   courseCapacityPerSec: number;
+  /** Ordinary orders (another course) sent and drained before the sale opens, so every process is warm; 0: none. */
+  warmUpOrders: number;
   /** Where the parts run (see Topology). */
   topology: Topology;
   partitions: number;
@@ -58,15 +60,16 @@ export interface FlashSaleOptions {
 }
 
 export const DEFAULT_OPTIONS: Readonly<FlashSaleOptions> = Object.freeze({
-  orders: 20_000,
-  buyers: 18_000,
-  seats: 15_000,
+  orders: 3_000,
+  buyers: 2_700,
+  seats: 2_000,
   shape: 'spike',
-  burstSeconds: 2,
-  payment: Object.freeze({ capacityPerSec: 500, latencyMs: 20, failureRate: 0.02 }),
-  authCapacityPerSec: 1_500,
-  courseCapacityPerSec: 1_000,
+  burstSeconds: 3,
+  payment: Object.freeze({ capacityPerSec: 200, latencyMs: 20, failureRate: 0.02 }),
+  authCapacityPerSec: 600,
+  courseCapacityPerSec: 400,
   topology: 'processes',
+  warmUpOrders: 1_500,
   partitions: 4,
   consumersPerService: 2,
   modes: ['broker'],
@@ -78,7 +81,7 @@ export const DEFAULT_OPTIONS: Readonly<FlashSaleOptions> = Object.freeze({
   cpuProfDir: null,
   requestTimeoutMs: 10_000,
   directTimeoutMs: 5_000,
-  connections: 1_000,
+  connections: 256,
   drainTimeoutSeconds: 180,
   sampleMs: 250,
   help: false,
@@ -109,6 +112,7 @@ const NUMBER_FLAGS: Record<string, NumberSpec> = {
   '--payment-failure-rate': { key: 'payment.failureRate', min: 0, max: 1, integer: false, apply: (o, v) => (o.payment.failureRate = v) },
   '--auth-capacity': { key: 'authCapacityPerSec', min: 1, max: 1_000_000, integer: true, apply: (o, v) => (o.authCapacityPerSec = v) },
   '--course-capacity': { key: 'courseCapacityPerSec', min: 1, max: 1_000_000, integer: true, apply: (o, v) => (o.courseCapacityPerSec = v) },
+  '--warm-up-orders': { key: 'warmUpOrders', min: 0, max: 100_000, integer: true, apply: (o, v) => (o.warmUpOrders = v) },
   '--partitions': { key: 'partitions', min: 1, max: 64, integer: true, apply: (o, v) => (o.partitions = v) },
   '--consumers': { key: 'consumersPerService', min: 1, max: 16, integer: true, apply: (o, v) => (o.consumersPerService = v) },
   '--hold-seconds': { key: 'holdSeconds', min: 0, max: 86_400, integer: false, apply: (o, v) => (o.holdSeconds = v) },
@@ -213,6 +217,9 @@ Load
   --connections <n>          concurrent HTTP connections of the crowd; an order waits for a free one
                              and counts as a timeout after --request-timeout-ms (default ${d.connections})
   --request-timeout-ms <ms>  a buyer gives up this long after clicking: an intake error (default ${d.requestTimeoutMs})
+  --warm-up-orders <n>       ordinary orders of another course, sent and worked off before the sale opens so
+                             every process is warm, as a shop is when its sale starts; left out of every
+                             figure (default ${d.warmUpOrders}; 0: start cold)
 
 Downstream
   --payment-capacity <n>     payment gateways' capacity, charges per second, both together (default ${d.payment.capacityPerSec})

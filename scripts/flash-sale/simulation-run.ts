@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import type { FlashSaleOptions, RunMode } from './options';
-import { ForkedLoadGenerator } from './load/forked-load-generator';
+import { ForkedLoadGenerator, LoadProcess } from './load/forked-load-generator';
+import { warmUp } from './load/warm-up';
 import { MetricsSampler } from './metrics/metrics-sampler';
 import { hasStageQueries, RunTimeline } from './metrics/run-timeline.types';
 import type { DashboardEvent, RunPlan, Sample } from './metrics/sample.types';
@@ -48,6 +50,7 @@ export async function runOnce(mode: RunMode, options: FlashSaleOptions, launcher
       partitions: options.partitions,
       consumersPerService: options.consumersPerService,
       directTimeoutMs: options.directTimeoutMs,
+      warmUpSeats: options.warmUpOrders,
       cpuProfDir: options.cpuProfDir ?? undefined,
     },
     (line) => log(`[${mode}] ${line}`),
@@ -55,14 +58,21 @@ export async function runOnce(mode: RunMode, options: FlashSaleOptions, launcher
   try {
     log(`[${mode}] stack up in ${((performance.now() - bootStart) / 1000).toFixed(1)} s at ${stack.baseUrl}; ${stack.tokens.length} buyers logged in`);
     await hooks.onStackReady?.(stack);
-    return await burstAndDrain(mode, options, stack, hooks);
+    // One crowd process for the warm-up and the sale: its code is as warm as the shop's.
+    const crowd = new LoadProcess(options.cpuProfDir ? resolve(options.cpuProfDir) : undefined);
+    try {
+      await warmUp(mode, options, stack, crowd, log);
+      return await burstAndDrain(mode, options, stack, crowd, hooks);
+    } finally {
+      await crowd.close();
+    }
   } finally {
     publish({ type: 'phase', text: `${mode}: stopping the stack` });
     await stack.stop();
   }
 }
 
-async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: RunningStack, hooks: RunHooks): Promise<RunRecord> {
+async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: RunningStack, crowd: LoadProcess, hooks: RunHooks): Promise<RunRecord> {
   const { log, publish } = hooks;
   const settings = runSettings(options, stack);
   const title = `${mode} mode: ${options.orders.toLocaleString('en-US')} orders, ${options.shape} over ${options.burstSeconds} s`;
@@ -86,7 +96,7 @@ async function burstAndDrain(mode: RunMode, options: FlashSaleOptions, stack: Ru
     durationMs: options.burstSeconds * 1000,
     connections: options.connections,
     requestTimeoutMs: options.requestTimeoutMs,
-  });
+  }, crowd);
   const view = new TerminalView({ orders: options.orders, seats: options.seats }, log, hooks.tty);
   // The load process loads first, so the burst starts the moment run() is called (time 0 of
   // every sample and chart); CPU is read before it, while the stack is idle.

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { ALL_TOPICS, dlqTopic } from '@peak/contracts';
 import { messagingConfig } from './config/messaging.config';
 import { KafkaConnection } from './client/kafka-connection';
-import { EventPublisher } from './publisher/event-publisher';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_PIPELINE_BATCH, EventPublisher } from './publisher/event-publisher';
 import { DeliveryStats } from './stats/delivery-stats';
 
 /** Injection token of the application's kafkajs-shaped client. */
@@ -53,7 +53,12 @@ export class MessagingModule {
           useFactory: (config: ConfigType<typeof messagingConfig>) => options.connection ?? KafkaConnection.open(config),
         },
         { provide: KAFKA_CLIENT, inject: [KafkaConnection], useFactory: (c: KafkaConnection): Kafka => c.kafka },
-        { provide: EventPublisher, inject: [KAFKA_CLIENT], useFactory: (kafka: Kafka) => new EventPublisher(kafka) },
+        {
+          provide: EventPublisher,
+          inject: [KAFKA_CLIENT, messagingConfig.KEY],
+          useFactory: (kafka: Kafka, config: ConfigType<typeof messagingConfig>) =>
+            new EventPublisher(kafka, DEFAULT_MAX_IN_FLIGHT, DEFAULT_PIPELINE_BATCH, config.publishLingerMs),
+        },
         { provide: DeliveryStats, useValue: new DeliveryStats() },
         MessagingLifecycle,
       ],

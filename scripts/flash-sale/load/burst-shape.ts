@@ -2,8 +2,8 @@ import type { BurstShape } from '../options';
 
 /** Number of surges of the `waves` shape. */
 export const WAVE_COUNT = 3;
-/** Exponent of the spike's decay: rate ∝ (1 − x)^SPIKE_DECAY_POWER over the burst. */
-export const SPIKE_DECAY_POWER = 3;
+/** Exponent of the spike's decay: rate ∝ (1 − x)^SPIKE_DECAY_POWER over the burst (1: the opening rate is twice the average and falls linearly). */
+export const SPIKE_DECAY_POWER = 1;
 
 /**
  * Cumulative share of the orders sent by fraction `x` (0..1) of the burst, for each shape.

@@ -82,10 +82,17 @@ export class LoadGenerator {
   private readonly acceptedOrderIds: string[] = [];
   /** Keep-alive connections to order-service (undici: far less CPU per request than node:http). */
   private readonly pool: Pool;
+  /** Whether run() closes the pool (false when the caller lends one that outlives the run). */
+  private readonly ownsPool: boolean;
 
-  constructor(private readonly plan: LoadPlan) {
+  /** `pool`: connections to lend (kept open after the run, e.g. from the warm-up to the sale). */
+  constructor(
+    private readonly plan: LoadPlan,
+    pool?: Pool,
+  ) {
     if (plan.tokens.length === 0) throw new Error('LoadGenerator needs at least one buyer token');
-    this.pool = new Pool(plan.baseUrl, { connections: plan.connections, pipelining: 1 });
+    this.ownsPool = pool === undefined;
+    this.pool = pool ?? new Pool(plan.baseUrl, { connections: plan.connections, pipelining: 1 });
   }
 
   private schedule: Float64Array | null = null;
@@ -123,7 +130,7 @@ export class LoadGenerator {
     };
     await Promise.all(Array.from({ length: Math.min(this.plan.connections, schedule.length) }, lane));
     this.counters.sent = schedule.length;
-    await this.pool.close();
+    if (this.ownsPool) await this.pool.close();
     return { counters: this.counters, acceptedOrderIds: this.acceptedOrderIds };
   }
 

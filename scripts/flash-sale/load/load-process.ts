@@ -1,15 +1,21 @@
 /**
- * Entry point of the load generator's own OS process (forked by ForkedLoadGenerator): the
- * crowd runs apart from the services and the simulation's sampler, as buyers' browsers are
- * apart from the shop. Says `ready` once loaded, receives its LoadPlan as the next IPC message, streams `progress`
- * (counters and the latencies recorded since the last one) every PROGRESS_EVERY_MS, then one
- * `done` with the receipts, and exits.
+ * Entry point of the load generator's own OS process (started by LoadProcess): the crowd
+ * runs apart from the services and the simulation's sampler, as buyers' browsers are apart
+ * from the shop. Says `ready` once loaded; then runs each `run` message's LoadPlan in turn
+ * (the warm-up, then the sale: the same process, so its code is as warm as the shop's),
+ * streaming `progress` (counters and the latencies recorded since the last one) every
+ * PROGRESS_EVERY_MS and one `done` with the receipts; exits on `exit` or when its parent goes.
  */
 import type { LatencyRecorder } from '../metrics/latency-recorder';
+import { Pool } from 'undici';
 import { LoadGenerator, LoadPlan } from './load-generator';
 
 export const PROGRESS_EVERY_MS = 100;
 
+/** Parent → load process. */
+export type LoadProcessCommand = { type: 'run'; plan: LoadPlan } | { type: 'exit' };
+
+/** Load process → parent. */
 export type LoadProcessMessage =
   | { type: 'ready' }
   | { type: 'progress'; counters: LoadGenerator['counters']; latencies: number[]; serviceTimes: number[] }
@@ -34,8 +40,25 @@ function shipper(recorder: LatencyRecorder): () => number[] {
   };
 }
 
+/**
+ * Connections by order-service address and count, kept from one run to the next: the sale's
+ * crowd arrives over connections the shop already serves (as behind a load balancer that
+ * keeps its upstream connections open), not over a storm of new ones at the opening.
+ */
+const pools = new Map<string, Pool>();
+
+function poolFor(plan: LoadPlan): Pool {
+  const key = `${plan.baseUrl} ${plan.connections}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new Pool(plan.baseUrl, { connections: plan.connections, pipelining: 1 });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
 async function run(plan: LoadPlan): Promise<void> {
-  const generator = new LoadGenerator(plan);
+  const generator = new LoadGenerator(plan, poolFor(plan));
   const fresh = shipper(generator.latency);
   const freshService = shipper(generator.service);
   const timer = setInterval(() => {
@@ -50,12 +73,16 @@ async function run(plan: LoadPlan): Promise<void> {
     clearInterval(timer);
     await send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
-  process.disconnect?.();
 }
 
 if (!process.send) {
-  process.stderr.write('load-process must be forked with an IPC channel (see ForkedLoadGenerator)\n');
+  process.stderr.write('load-process must be started with an IPC channel (see LoadProcess)\n');
   process.exit(2);
 }
-process.once('message', (plan: LoadPlan) => void run(plan));
+let queue = Promise.resolve();
+process.on('message', (command: LoadProcessCommand) => {
+  if (command.type === 'exit') void queue.then(() => process.exit(0));
+  else queue = queue.then(() => run(command.plan));
+});
+process.on('disconnect', () => process.exit(0));
 void send({ type: 'ready' });

@@ -5,9 +5,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { StackChild } from './child-process';
 import { freePort, RunDatabaseServer } from './run-database';
-import { FLASH_SALE_COURSE_ID, HTTP_LOGINS, logIn, seedBuyers, seedCourse } from './seed-data';
+import { FLASH_SALE_COURSE_ID, HTTP_LOGINS, logIn, seedBuyers, seedCourse, WARM_UP_COURSE_ID } from './seed-data';
 import { SqlBrokerProbe } from './stack-probe';
-import { processesTopology, singleTopology, StackAddresses } from './stack-processes';
+import { DOWNSTREAM_NICE, processesTopology, singleTopology, StackAddresses } from './stack-processes';
 import type { RunningStack, StackLauncher, StackSettings } from './stack.types';
 import { makeTempDir, removeTempDir } from './temp-dirs';
 
@@ -33,7 +33,7 @@ export class ProcessStackLauncher implements StackLauncher {
   constructor(private readonly options: { databaseUrl?: string } = {}) {}
 
   async start(settings: StackSettings, log: (line: string) => void): Promise<RunningStack> {
-    this.databases ??= new RunDatabaseServer(this.options.databaseUrl, log);
+    this.databases ??= new RunDatabaseServer(this.options.databaseUrl, log, DOWNSTREAM_NICE);
     const db = await this.databases.create(settings.mode);
     const brokerDataDir = makeTempDir('flash-sale-broker-');
     const children: StackChild[] = [];
@@ -73,6 +73,7 @@ export class ProcessStackLauncher implements StackLauncher {
       pool.on('error', () => undefined); // an idle connection dropped (e.g. PostgreSQL stopping on Ctrl-C): the next query reconnects
       cleanups.push(() => pool.end());
       await seedCourse(pool, settings.seats);
+      if (settings.warmUpSeats > 0) await seedCourse(pool, settings.warmUpSeats, WARM_UP_COURSE_ID, 'Warm-up: the shop before the sale');
       await seedBuyers(pool, settings.buyers);
       const authPort = settings.topology === 'single' ? addresses.orderServicePort : addresses.authPort;
       const tokens = await logIn(`http://127.0.0.1:${authPort}`, addresses.jwtSecret, settings.buyers);
@@ -92,6 +93,7 @@ export class ProcessStackLauncher implements StackLauncher {
         },
         baseUrl: `http://127.0.0.1:${addresses.orderServicePort}`,
         courseId: FLASH_SALE_COURSE_ID,
+        warmUpCourseId: settings.warmUpSeats > 0 ? WARM_UP_COURSE_ID : undefined,
         tokens,
         probe,
         stop: cleanup,

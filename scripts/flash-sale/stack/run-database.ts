@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -22,7 +24,15 @@ export class RunDatabaseServer {
   private embedded: { dataDir: string; root: string } | null = null;
   private adminUrl: string | null;
 
-  constructor(adminUrl: string | undefined, private readonly log: (line: string) => void) {
+  /**
+   * `niceness`: scheduling niceness given to an embedded server (its postmaster and every
+   * process it has or will fork); a server of DATABASE_URL is left alone.
+   */
+  constructor(
+    adminUrl: string | undefined,
+    private readonly log: (line: string) => void,
+    private readonly niceness = 0,
+  ) {
     this.adminUrl = adminUrl ?? null;
   }
 
@@ -58,6 +68,10 @@ export class RunDatabaseServer {
     this.log(`DATABASE_URL is unset: starting an embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`);
     this.embedded = { dataDir, root };
     this.adminUrl = await acquireEmbeddedPostgres(dataDir, port);
+    if (this.niceness > 0) {
+      const reniced = reniceServer(dataDir, this.niceness);
+      if (reniced > 0) this.log(`embedded PostgreSQL runs at nice ${this.niceness} (${reniced} processes): in broker mode only the downstream uses it`);
+    }
     return this.adminUrl;
   }
 }
@@ -83,4 +97,39 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Gives the PostgreSQL server of `dataDir` (its postmaster, read from postmaster.pid, and its
+ * children; backends forked later inherit it) the niceness `nice`. Returns how many processes
+ * were changed; 0 when not allowed or not found.
+ */
+function reniceServer(dataDir: string, nice: number): number {
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return 0;
+  }
+  const pids = [postmaster];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) pids.push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let changed = 0;
+  for (const pid of pids) {
+    try {
+      setPriority(pid, nice);
+      changed++;
+    } catch {
+      // not ours to change (another user without the privilege): leave it
+    }
+  }
+  return changed;
 }

@@ -15,12 +15,15 @@ const LOGIN_CONCURRENCY = 16;
 /** Lifetime of the tokens issued to the rest of the crowd (auth's default). */
 const CROWD_TOKEN_TTL_SECONDS = 3_600;
 
-/** The flash-sale course: `seats` seats, on sale from a minute ago for a day. */
-export async function seedCourse(pool: Pool, seats: number): Promise<void> {
+/** The course the warm-up orders buy (the shop's ordinary business before the sale opens). */
+export const WARM_UP_COURSE_ID = 'warm-up-sim';
+
+/** A course with `seats` seats, on sale from a minute ago for a day (the flash-sale course by default). */
+export async function seedCourse(pool: Pool, seats: number, courseId = FLASH_SALE_COURSE_ID, title = 'Flash sale: NestJS in depth'): Promise<void> {
   await pool.query(
     `INSERT INTO catalog.courses (course_id, title, price_cents, seats_total, seats_left, sale_starts_at, sale_ends_at)
-     VALUES ($1, 'Flash sale: NestJS in depth', $2, $3, $3, now() - interval '1 minute', now() + interval '1 day')`,
-    [FLASH_SALE_COURSE_ID, FLASH_SALE_PRICE_CENTS, seats],
+     VALUES ($1, $4, $2, $3, $3, now() - interval '1 minute', now() + interval '1 day')`,
+    [courseId, FLASH_SALE_PRICE_CENTS, seats, title],
   );
 }
 

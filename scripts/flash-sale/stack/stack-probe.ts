@@ -37,12 +37,39 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
     private readonly courseId: string,
   ) {}
 
+  /** Order ids of the warm-up (the shop's ordinary orders before the sale): left out of every figure. */
+  private excluded: string[] = [];
+
+  /**
+   * Leaves every order of `courseId` out of the counts, the timeline and the audit from now
+   * on (they must all have rows, i.e. be stored, when this is called). The invariants still
+   * cover them where they are global: nobody charged twice, nobody charged without a seat.
+   */
+  async excludeOrdersOf(courseId: string): Promise<number> {
+    const r = await this.pool.query<{ order_id: string }>(`SELECT order_id FROM orders.orders WHERE course_id = $1`, [courseId]);
+    this.excluded = r.rows.map((x) => x.order_id);
+    return this.excluded.length;
+  }
+
+  /** Orders of one course (and its sale) only: the final state of the warm-up's orders. */
+  async finalOrdersOf(courseId: string): Promise<number> {
+    const r = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders.orders WHERE course_id = $1 AND status IN ('CONFIRMED', 'REJECTED')`,
+      [courseId],
+    );
+    return r.rows[0].n;
+  }
+
   async orderCounts(): Promise<OrderCounts> {
     const [orders, paid] = await Promise.all([
       this.pool.query<{ status: string; reason: string | null; n: number }>(
-        `SELECT status, reason, count(*)::int AS n FROM orders.orders GROUP BY status, reason`,
+        `SELECT status, reason, count(*)::int AS n FROM orders.orders WHERE NOT (order_id = ANY($1::uuid[])) GROUP BY status, reason`,
+        [this.excluded],
       ),
-      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments.payments WHERE status = 'SUCCEEDED'`),
+      this.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM payments.payments WHERE status = 'SUCCEEDED' AND NOT (order_id = ANY($1::uuid[]))`,
+        [this.excluded],
+      ),
     ]);
     const counts: OrderCounts = { total: 0, confirmed: 0, rejected: 0, rejectedByReason: {}, paid: paid.rows[0].n };
     for (const r of orders.rows) {
@@ -59,8 +86,9 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
 
   async stageProgress(): Promise<StageProgress> {
     const r = await this.pool.query<{ course_checks: number; charges: number }>(
-      `SELECT (SELECT count(*)::int FROM catalog.course_checks) AS course_checks,
-              (SELECT count(*)::int FROM payments.payments WHERE completed_at IS NOT NULL) AS charges`,
+      `SELECT (SELECT count(*)::int FROM catalog.course_checks WHERE NOT (order_id = ANY($1::uuid[]))) AS course_checks,
+              (SELECT count(*)::int FROM payments.payments WHERE completed_at IS NOT NULL AND NOT (order_id = ANY($1::uuid[]))) AS charges`,
+      [this.excluded],
     );
     return { courseChecks: r.rows[0].course_checks, charges: r.rows[0].charges };
   }
@@ -75,8 +103,8 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
     const buckets = async (table: string, column: string, where = 'true'): Promise<Bucket[]> => {
       const r = await this.pool.query<{ b: number; n: number }>(
         `SELECT floor((extract(epoch FROM ${column}) * 1000 - $1) / $2)::int AS b, count(*)::int AS n
-           FROM ${table} WHERE ${column} IS NOT NULL AND ${where} GROUP BY 1 ORDER BY 1`,
-        [originWallMs, bucketMs],
+           FROM ${table} WHERE ${column} IS NOT NULL AND ${where} AND NOT (order_id = ANY($3::uuid[])) GROUP BY 1 ORDER BY 1`,
+        [originWallMs, bucketMs, this.excluded],
       );
       return r.rows.map((x) => ({ t: (x.b * bucketMs) / 1000, n: x.n }));
     };
@@ -84,8 +112,8 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
       `SELECT (extract(epoch FROM min(created_at)) * 1000 - $1) / 1000 AS first_accepted,
               extract(epoch FROM min(coalesce(confirmed_at, rejected_at)) FILTER (WHERE status IN ('CONFIRMED', 'REJECTED'))
                                  - min(created_at)) * 1000 AS first_final_after
-         FROM orders.orders`,
-      [originWallMs],
+         FROM orders.orders WHERE NOT (order_id = ANY($2::uuid[]))`,
+      [originWallMs, this.excluded],
     );
     const f = firsts.rows[0];
     return {
@@ -135,16 +163,17 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
    * doubleCharged: more than one successful charge for one order, or for one buyer and course.
    */
   async invariants(receiptIds: readonly string[]): Promise<InvariantReport> {
-    const onBroker = this.mode === 'broker' ? await this.orderIdsOnBroker() : [];
+    const excluded = new Set(this.excluded);
+    const onBroker = this.mode === 'broker' ? (await this.orderIdsOnBroker()).filter((id) => !excluded.has(id)) : [];
     const accepted = [...new Set([...receiptIds, ...onBroker])];
     const notFinal = await this.pool.query<{ order_id: string; status: string | null }>(
       `WITH accepted AS (
          SELECT unnest($1::uuid[]) AS order_id
-         UNION SELECT order_id FROM orders.orders
+         UNION SELECT order_id FROM orders.orders WHERE NOT (order_id = ANY($2::uuid[]))
        )
        SELECT a.order_id, o.status FROM accepted a LEFT JOIN orders.orders o USING (order_id)
         WHERE o.status IS NULL OR o.status NOT IN ('CONFIRMED', 'REJECTED')`,
-      [accepted],
+      [accepted, this.excluded],
     );
     const seats = await this.pool.query<{ seats_total: number; seats_left: number; sold: number; live: number; confirmed: number }>(
       `SELECT c.seats_total, c.seats_left,
@@ -170,8 +199,8 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
     );
     const unknowing = await this.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM orders.orders
-        WHERE status = 'CONFIRMED' AND NOT (order_id = ANY($1::uuid[]))`,
-      [receiptIds],
+        WHERE status = 'CONFIRMED' AND NOT (order_id = ANY($1::uuid[])) AND NOT (order_id = ANY($2::uuid[]))`,
+      [receiptIds, this.excluded],
     );
     const examples = [
       ...notFinal.rows.slice(0, MAX_EXAMPLES).map((r) => `lost ${r.order_id} (${r.status ?? 'no row'})`),

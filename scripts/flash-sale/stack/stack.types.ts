@@ -28,6 +28,8 @@ export interface StackSettings {
   payment: PaymentSettings;
   partitions: number;
   consumersPerService: number;
+  /** Seats of the warm-up course (one per warm-up order); 0: none seeded. */
+  warmUpSeats: number;
   /** Direct mode: server-side timeout of one request's call chain. */
   directTimeoutMs: number;
   /** When set, every process of the stack writes a V8 CPU profile (node --cpu-prof) here. */
@@ -79,6 +81,10 @@ export interface StackProbe {
   orderCounts(): Promise<OrderCounts>;
   /** Lag per group and partition; empty in direct mode. */
   consumerLag(): Promise<LagEntry[]>;
+  /** Final (CONFIRMED or REJECTED) orders of one course: how far the warm-up has got. */
+  finalOrdersOf?(courseId: string): Promise<number>;
+  /** Leaves every order of `courseId` (the warm-up) out of the counts, the timeline and the audit. */
+  excludeOrdersOf?(courseId: string): Promise<number>;
   /** Checks the invariants; `receiptIds` are the order ids the buyers got back over HTTP. */
   invariants(receiptIds: readonly string[]): Promise<InvariantReport>;
 }
@@ -99,6 +105,8 @@ export interface RunningStack {
   baseUrl: string;
   /** The flash-sale course seeded for this run. */
   courseId: string;
+  /** A course with a seat for every warm-up order (the shop's ordinary business before the sale); none: no warm-up. */
+  warmUpCourseId?: string;
   /** Bearer tokens of the buyers, obtained through POST /auth/login. */
   tokens: string[];
   probe: StackProbe;

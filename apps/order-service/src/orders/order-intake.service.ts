@@ -26,7 +26,8 @@ export class OrderIntakeService {
     const order = orderCoreOf(this.config.jwtSecret, token, idempotencyKey, body);
     const { orderId } = order;
     try {
-      await this.publisher.publish(Topics.OrderCreated, orderId, { order, token });
+      // Urgent: the buyer waits for this acknowledgement; it never lingers for company.
+      await this.publisher.publish(Topics.OrderCreated, orderId, { order, token }, { urgent: true });
     } catch (err) {
       this.metrics.intakeFailed();
       throw err;

@@ -110,4 +110,54 @@ describe('EventPublisher', () => {
     await expect(queued).rejects.toBeInstanceOf(PublisherClosedError);
     await expect(publisher.publish(Topics.OrderCreated, 'o-3', event('o-3'))).rejects.toBeInstanceOf(PublisherClosedError);
   });
+
+  describe('with a linger', () => {
+    beforeEach(async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      publisher = new EventPublisher({ producer: () => producer } as unknown as Kafka, 4, 3, 10);
+      await publisher.connect();
+    });
+    afterEach(() => jest.useRealTimers());
+
+    it('holds a lone event for lingerMs so that others share its request', async () => {
+      const a = publisher.publish(Topics.OrderCreated, 'o-1', event('o-1'));
+      await settle();
+      jest.advanceTimersByTime(5);
+      const b = publisher.publish(Topics.OrderCreated, 'o-2', event('o-2'));
+      await settle();
+      expect(producer.requests).toHaveLength(0);
+      jest.advanceTimersByTime(5);
+      await settle();
+      expect(producer.requests).toHaveLength(1);
+      expect(producer.keys(0)).toEqual(['o-1', 'o-2']);
+      producer.requests[0].resolve();
+      await Promise.all([a, b]);
+    });
+
+    it('sends an urgent event (a buyer waits for it) at once, with what lingered', async () => {
+      const lone = publisher.publish(Topics.OrderCreated, 'o-1', event('o-1'));
+      await settle();
+      expect(producer.requests).toHaveLength(0);
+      const urgent = publisher.publish(Topics.OrderCreated, 'o-2', event('o-2'), { urgent: true });
+      await settle();
+      expect(producer.requests).toHaveLength(1);
+      expect(producer.keys(0)).toEqual(['o-1', 'o-2']);
+      producer.requests[0].resolve();
+      await Promise.all([lone, urgent]);
+    });
+
+    it('does not linger again for events that already waited behind a request in flight', async () => {
+      const first = publisher.publish(Topics.OrderCreated, 'o-1', event('o-1'), { urgent: true });
+      await settle();
+      const later = publisher.publish(Topics.OrderCreated, 'o-2', event('o-2'));
+      jest.advanceTimersByTime(12);
+      producer.requests[0].resolve();
+      await first;
+      await settle();
+      expect(producer.requests).toHaveLength(2);
+      expect(producer.keys(1)).toEqual(['o-2']);
+      producer.requests[1].resolve();
+      await later;
+    });
+  });
 });

@@ -45,6 +45,25 @@ describe(StageCapacity.name, () => {
     expect(granted.length).toBeLessThanOrEqual(1_502);
   });
 
+  it('releases a backlog in grains of tickMs (10 at 1,000/s), so the work can share a statement, at the same rate', async () => {
+    const clock = new ManualCapacityClock();
+    const sut = new StageCapacity('auth-check', { ratePerSecond: 1_000, concurrency: 0, clock });
+    const granted: string[] = [];
+    queue(sut, 200, granted);
+    await settle();
+    expect(granted).toHaveLength(1);
+    clock.advance(9);
+    await settle();
+    expect(granted).toHaveLength(1); // nothing before the tick, although 9 tokens accrued
+    clock.advance(1);
+    await settle();
+    expect(granted).toHaveLength(11); // the tick hands out the 10 accrued at once
+    clock.advance(90);
+    await settle();
+    expect(granted.length).toBeGreaterThanOrEqual(100);
+    expect(granted.length).toBeLessThanOrEqual(102);
+  });
+
   it('uses one timer for the whole line, never one per waiter', async () => {
     const clock = new ManualCapacityClock();
     const sut = new StageCapacity('course-check', { ratePerSecond: 100, concurrency: 0, clock });

@@ -3,6 +3,13 @@ import { CapacityWaitCancelledError } from './stage-capacity.errors';
 
 /** Default bucket size of a rate limit: this much time's worth of tokens (covers timer jitter, no start burst). */
 export const DEFAULT_BURST_WINDOW_MS = 20;
+/**
+ * Default shortest wait of the release timer: a stage hands out the tokens accrued in this
+ * long together (10 at 1,000/s), so the work it starts can share one SQL statement or one
+ * produce request, where a token a millisecond would start every item alone. The rate is
+ * the same; only its grain is coarser.
+ */
+export const DEFAULT_TICK_MS = 10;
 /** Served waiters kept at the head of a line before it is compacted. */
 const COMPACT_AFTER = 4_096;
 
@@ -15,6 +22,8 @@ export interface StageCapacityOptions {
   burst?: number;
   /** Tokens in the bucket at creation. Default 1: the stage holds its rate from the first item on. */
   initialTokens?: number;
+  /** Shortest wait of the release timer (DEFAULT_TICK_MS); kept below the burst window. */
+  tickMs?: number;
   clock?: CapacityClock;
 }
 
@@ -96,6 +105,7 @@ export class StageCapacity {
   private readonly rateLine = new Line();
   private readonly slotLine = new Line();
   private timerSet = false;
+  private readonly tickMs: number;
   /** Slots taken (only counted when concurrency is limited). */
   private active = 0;
   private running = 0;
@@ -110,6 +120,8 @@ export class StageCapacity {
     this.burst = Math.max(1, options.burst ?? Math.ceil((this.rate * DEFAULT_BURST_WINDOW_MS) / 1000));
     this.tokens = Math.min(this.burst, Math.max(0, options.initialTokens ?? 1));
     this.lastRefill = this.clock.now();
+    const burstWindowMs = this.rate > 0 ? (this.burst * 1000) / this.rate : 0;
+    this.tickMs = Math.max(1, Math.min(options.tickMs ?? DEFAULT_TICK_MS, burstWindowMs));
   }
 
   /** True when neither limit is set: run() calls the work at once. */
@@ -210,11 +222,11 @@ export class StageCapacity {
     this.lastRefill = now;
   }
 
-  /** One timer for the whole line: when the next token is due, hand out what has accrued, in order. */
+  /** One timer for the whole line: when the next token is due (at least tickMs on), hand out what has accrued, in order. */
   private scheduleTokens(): void {
     if (this.timerSet) return;
     this.timerSet = true;
-    const wait = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.rate));
+    const wait = Math.max(this.tickMs, Math.ceil(((1 - this.tokens) * 1000) / this.rate));
     this.clock.setTimer(() => {
       this.timerSet = false;
       this.refill();
