@@ -33,8 +33,8 @@ describe('drain forecast (Little\'s law, each stage at its capacity)', () => {
     expect(f.bottleneckCapacityPerSec).toBe(400);
     expect(f.offeredPerSec).toBe(1500);
     expect(f.offeredToCapacity).toBeCloseTo(3.75, 2);
-    // The spike's busiest second is its first: 1 − (1/2)^4 of the orders.
-    expect(f.peakOfferedPerSec).toBe(2813);
+    // The spike's busiest second is its first: 1 − (1/2)^2 of the orders.
+    expect(f.peakOfferedPerSec).toBe(2250);
     expect(forecastDrain({ ...base, shape: 'steady' }).peakOfferedPerSec).toBe(1500);
     // 3,000 charges at 400/s: 7.5 s after the opening, 5.5 s after the 2 s spike.
     expect(f.endSeconds).toBeCloseTo(7.5, 1);
