@@ -120,6 +120,24 @@ describe('flash-sale simulation: 2,000 orders, broker vs direct, real services a
     expect(b.maxLag).toBeGreaterThan(0); // the backlog sat in the broker
   });
 
+  test('the shape of peak shaving, as relations: accepted follows offered, receipts 10x faster than direct mode, first order final before the spike ends', () => {
+    const b = run('broker');
+    const d = run('direct');
+    expect(b.topology).toBe('processes');
+    expect(b.processes.map((p) => p.role)).toEqual(
+      expect.arrayContaining(['broker', 'order-service', 'order-aggregator', 'auth', 'course-validation', 'payment']),
+    );
+    // The intake kept pace with the crowd, while the downstream could do a fifth of it.
+    expect(b.acceptedToOfferedRatio).toBeGreaterThanOrEqual(0.9);
+    expect(b.offeredToCapacityRatio ?? 0).toBeGreaterThanOrEqual(5);
+    // Under the same spike, buyers waited at least ten times longer without the message engine.
+    expect(d.intakeP99Ms ?? 0).toBeGreaterThanOrEqual(10 * (b.intakeP99Ms ?? Infinity));
+    // The downstream worked from the first second: an order was final before the crowd stopped clicking.
+    expect(b.firstFinalAfterMs ?? Infinity).toBeLessThan(b.burstSeconds * 1000);
+    // The bottleneck worked at its capacity while the broker held its backlog (no pause for intake).
+    expect(b.bottleneckPerSecDuringDrain ?? 0).toBeGreaterThanOrEqual(0.8 * (b.downstreamCapacityPerSec ?? Infinity));
+  });
+
   test('direct mode under the same spike: timeouts or errors at intake, latency far above broker mode, invariants still hold', () => {
     const b = run('broker');
     const d = run('direct');

@@ -8,7 +8,8 @@ import { TEST_ADMIN_URL } from '../../e2e/support/test-database';
 
 /**
  * The small simulation of the tests: 2,000 orders in a 2-second spike against a payment
- * capacity of 200/s, more buyers than seats, both modes back to back. Direct mode gives up
+ * capacity of 200/s, more buyers than seats, both modes back to back, in the real topology
+ * (broker, each service and the crowd in OS processes of their own). Direct mode gives up
  * after 2 s server-side and the buyers after 4 s, so the overload must show there.
  */
 export const SMALL_SIMULATION_ARGS = [
@@ -22,6 +23,7 @@ export const SMALL_SIMULATION_ARGS = [
   '--direct-timeout-ms', '2000',
   '--request-timeout-ms', '4000',
   '--connections', '128',
+  '--warm-up-orders', '500',
   '--drain-timeout-seconds', '60',
   '--compare',
   '--json',
@@ -35,7 +37,7 @@ export interface SimulationRun {
 }
 
 /**
- * Runs the real simulation (every service in-process, the test PostgreSQL at
+ * Runs the real simulation (every service in its own process, the test PostgreSQL at
  * TEST_ADMIN_URL, a fresh database per mode). `hooks` may watch the dashboard.
  */
 export async function runSmallSimulation(hooks: Pick<FlashSaleIo, 'onDashboard' | 'onStackReady'> = {}): Promise<SimulationRun> {
