@@ -24,6 +24,16 @@ async function main(argv: readonly string[]): Promise<number> {
   // The services' own start-up logs would drown the live view; warnings and errors still show.
   Logger.overrideLogger(['error', 'warn']);
   const launcher = new ProcessStackLauncher({ databaseUrl: process.env.DATABASE_URL || undefined });
+  // Ctrl-C or a kill: stop every process of the stack and the embedded PostgreSQL, then leave.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping the stack…\n`);
+    void launcher.close().finally(() => process.exit(EXIT_FAILED));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const outcome = await runFlashSale(options, launcher, {
     log: (line) => process.stdout.write(line + '\n'),
     printJson: (line) => process.stdout.write(line + '\n'),

@@ -40,7 +40,7 @@ export class LoadProcess {
     this.starting ??= new Promise<ChildProcess>((resolve, reject) => {
       const profile = this.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', this.cpuProfDir, '--cpu-prof-name', `load-generator.${Date.now()}.cpuprofile`] : [];
       const child = fork(join(__dirname, 'load-process.ts'), [], {
-        execArgv: [...profile, '-r', '@swc-node/register'],
+        execArgv: [...profile, '-r', join(__dirname, '../stack/exit-with-parent.js'), '-r', '@swc-node/register'],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'advanced',
       });

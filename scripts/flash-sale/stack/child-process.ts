@@ -9,6 +9,8 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 const OUTPUT_LINES_KEPT = 60;
 /** After SIGTERM, a child gets this long to exit before SIGKILL. */
 const STOP_GRACE_MS = 15_000;
+/** Preloaded into every child: it stops itself when the simulation that started it is gone. */
+const EXIT_WITH_PARENT = join(__dirname, 'exit-with-parent.js');
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -49,7 +51,8 @@ export class StackChild {
 
   static start(spec: ChildSpec): StackChild {
     const profile = spec.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', spec.cpuProfDir, '--cpu-prof-name', `${spec.role}.${Date.now()}.cpuprofile`] : [];
-    const child = spawn(process.execPath, [...profile, '-r', '@swc-node/register', join(REPO_ROOT, spec.entry), ...(spec.args ?? [])], {
+    const preload = ['-r', EXIT_WITH_PARENT, '-r', '@swc-node/register'];
+    const child = spawn(process.execPath, [...profile, ...preload, join(REPO_ROOT, spec.entry), ...(spec.args ?? [])], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
