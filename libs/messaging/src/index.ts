@@ -2,6 +2,7 @@ export * from './config/messaging.config';
 export * from './errors/messaging.errors';
 export * from './filters/rethrow-rpc-exception.filter';
 export * from './client/kafka-connection';
+export * from './client/read-topic';
 export * from './publisher/event-publisher';
 export * from './server/retry-backoff';
 export * from './server/peak-kafka.server';
