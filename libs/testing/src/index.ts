@@ -16,5 +16,6 @@ export type {
 } from './kafka/embedded-kafka.types';
 export { startEmbeddedPostgres, DEFAULT_TEST_DATABASE_PREFIX } from './postgres/embedded-postgres';
 export type { EmbeddedPostgresOptions, TestPostgres } from './postgres/embedded-postgres';
+export { NotOwnedServerError } from './postgres/embedded-postgres';
 export { useEmbeddedKafka, useEmbeddedPostgres } from './jest/jest-hooks';
 export { MessageWaitTimeoutError, EmbeddedKafkaStoppedError } from './testing.errors';

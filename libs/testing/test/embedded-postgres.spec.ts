@@ -75,4 +75,27 @@ describe('startEmbeddedPostgres', () => {
       if (!stopped) await pg.stop();
     }
   }, 90_000);
+
+  it('embedded: goDown() is a real outage (connections refused, data kept) and comeBack() serves the same data on the same URL', async () => {
+    const pg = await startEmbeddedPostgres({ embedded: true });
+    try {
+      await query(pg.url, 'CREATE TABLE kept (v text)');
+      await query(pg.url, "INSERT INTO kept VALUES ('before the outage')");
+      await pg.goDown();
+      await expect(query(pg.url, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
+      await pg.comeBack();
+      expect(await query<{ v: string }>(pg.url, 'SELECT v FROM kept')).toEqual([{ v: 'before the outage' }]);
+    } finally {
+      await pg.stop();
+    }
+  }, 90_000);
+
+  it('a database on a server the test does not own cannot be taken down', async () => {
+    const pg = await startEmbeddedPostgres({ adminUrl: ADMIN_URL });
+    try {
+      await expect(pg.goDown()).rejects.toThrow(/need an embedded PostgreSQL/);
+    } finally {
+      await pg.stop();
+    }
+  });
 });

@@ -36,6 +36,22 @@ export interface TestPostgres {
   readonly kind: 'embedded' | 'server';
   /** Drops the database or stops the cluster and removes its files. Safe to call more than once. */
   stop(): Promise<void>;
+  /**
+   * Embedded only: a database outage for fault tests. `goDown()` stops the server (connections
+   * are refused, open ones break; the data stays), `comeBack()` starts it again on the same
+   * data directory and port, so `url` works again. Both reject for kind 'server' (a server
+   * this test does not own).
+   */
+  goDown(): Promise<void>;
+  comeBack(): Promise<void>;
+}
+
+/** A server the test does not own cannot be stopped by it. */
+export class NotOwnedServerError extends Error {
+  constructor() {
+    super('goDown()/comeBack() need an embedded PostgreSQL started by this test (startEmbeddedPostgres({ embedded: true }))');
+    this.name = this.constructor.name;
+  }
 }
 
 async function onAdmin(adminUrl: string, sql: string): Promise<void> {
@@ -59,7 +75,14 @@ async function freshDatabase(adminUrl: string, prefix: string): Promise<TestPost
   await onAdmin(adminUrl, `CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), kind: 'server', stop: once(() => onAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
+  const notOwned = (): Promise<void> => Promise.reject(new NotOwnedServerError());
+  return {
+    url: url.toString(),
+    kind: 'server',
+    stop: once(() => onAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    goDown: notOwned,
+    comeBack: notOwned,
+  };
 }
 
 async function embeddedCluster(): Promise<TestPostgres> {
@@ -69,15 +92,27 @@ async function embeddedCluster(): Promise<TestPostgres> {
     chmodSync(root, TEMP_DIR_MODE);
     // The launcher shared with the apps: initdb and start; as root the server runs as the `postgres`
     // system user, from a staged copy of the binaries when that user cannot reach node_modules.
-    const url = await acquireEmbeddedPostgres(dataDir, await freePort());
+    const port = await freePort();
+    const url = await acquireEmbeddedPostgres(dataDir, port);
+    let down = false;
     const stop = once(async () => {
       try {
-        await releaseEmbeddedPostgres(dataDir);
+        if (!down) await releaseEmbeddedPostgres(dataDir);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
     });
-    return { url, kind: 'embedded', stop };
+    const goDown = async (): Promise<void> => {
+      if (down) return;
+      down = true;
+      await releaseEmbeddedPostgres(dataDir);
+    };
+    const comeBack = async (): Promise<void> => {
+      if (!down) return;
+      await acquireEmbeddedPostgres(dataDir, port);
+      down = false;
+    };
+    return { url, kind: 'embedded', stop, goDown, comeBack };
   } catch (error) {
     await releaseEmbeddedPostgres(dataDir).catch(() => undefined);
     rmSync(root, { recursive: true, force: true });
