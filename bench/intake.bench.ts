@@ -75,12 +75,15 @@ const WARM_UP_S = 1;
 
 const log = (msg: string) => (JSON_OUT ? process.stderr.write(`${msg}\n`) : console.log(msg));
 
+/** Lifetime of the bench's buyer tokens (auth's default TTL; a run lasts minutes). */
+const BENCH_TOKEN_TTL_SECONDS = 3_600;
 let tokenList: string[] | null = null;
 /** One HS256 token per buyer (at most 20,000), signed with the routes' secret. */
 function tokens(): string[] {
   if (!tokenList) {
     const jwt = new JwtService({ secret: SECRET });
-    tokenList = Array.from({ length: Math.min(BUYERS, 20_000) }, (_, i) => `Bearer ${jwt.sign({ sub: `bench-${i + 1}`, username: `bench-${i + 1}` })}`);
+    // With exp, as auth's login issues them: intake refuses tokens without one.
+    tokenList = Array.from({ length: Math.min(BUYERS, 20_000) }, (_, i) => `Bearer ${jwt.sign({ sub: `bench-${i + 1}`, username: `bench-${i + 1}` }, { expiresIn: BENCH_TOKEN_TTL_SECONDS })}`);
   }
   return tokenList;
 }

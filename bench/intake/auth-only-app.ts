@@ -5,7 +5,8 @@ import { createFastifyAdapter } from '@peak/platform';
 import { BearerToken, IdempotencyKey } from '../../apps/order-service/src/http/request-headers.decorators';
 import { OrderBodyPipe } from '../../apps/order-service/src/orders/order-body.pipe';
 import type { CreateOrderDto, OrderAcceptedDto } from '../../apps/order-service/src/orders/create-order.dto';
-import { orderCoreOf } from '../../apps/order-service/src/orders/buyer-identity';
+import { orderCoreOf, verifyBuyerTokenCached } from '../../apps/order-service/src/orders/buyer-identity';
+import { buyerTokenRefused } from '../../apps/order-service/src/http/buyer-token.pipe';
 
 const SECRET = process.env.JWT_SECRET ?? '';
 
@@ -20,7 +21,9 @@ class AuthOnlyController {
   @Post()
   @HttpCode(202)
   async create(@BearerToken() token: string, @IdempotencyKey() key: string, @Body(OrderBodyPipe) body: CreateOrderDto): Promise<OrderAcceptedDto> {
-    return { orderId: orderCoreOf(SECRET, token, key, body).orderId, status: 'PENDING' };
+    const verdict = verifyBuyerTokenCached(SECRET, token);
+    if (!verdict.ok) throw buyerTokenRefused(verdict.problem, verdict.message);
+    return { orderId: orderCoreOf(verdict.buyer, key, body).orderId, status: 'PENDING' };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `node -r @swc-node/register bench/intake/publish-probe.ts [--client kafkajs|peak] [--seconds 5]
- *   [--concurrency 64] [--in-flight 4] [--broker 127.0.0.1:9092] [--token]`
+ *   [--concurrency 64] [--in-flight 4] [--broker 127.0.0.1:9092]`
  *
  * The publishing half of intake alone, without HTTP: `--concurrency` loops each publish one
  * OrderCreated through EventPublisher (acks=-1) and wait for it, like that many HTTP
@@ -28,7 +28,8 @@ const CONCURRENCY = Number(option('concurrency') ?? 64);
 const IN_FLIGHT = Number(option('in-flight') ?? 4);
 const PORT = 19_490;
 const ROOT = path.resolve(__dirname, '../..');
-const SAMPLE_TOKEN = `Bearer ${'x'.repeat(180)}`;
+/** Lifetime of the (verified) token each probe event names. */
+const TOKEN_TTL_MS = 3_600_000;
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peak-publish-probe-'));
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
         createdAtMs: Date.now(),
         expectedPriceCents: 0,
       },
-      token: args.includes('--token') ? SAMPLE_TOKEN : '',
+      tokenExpiresAtMs: Date.now() + TOKEN_TTL_MS,
     });
     const run = async (seconds: number): Promise<{ n: number; requests: number; cpuUs: number; brokerCpuUs: number | null }> => {
       const until = Date.now() + seconds * 1000;

@@ -35,12 +35,10 @@ describe('order pipeline: single orders', () => {
     expect((await h.http().get('/courses/e2e-course')).body).toMatchObject({ seatsTotal: 10, seatsLeft: 9, priceCents: 4200, onSale: true });
   });
 
+  // Tokens that are forged, expired or garbage never get a receipt: 401 at intake (intake-tokens.e2e-spec.ts).
   it.each([
-    ['a token signed with another secret', () => new (require('@nestjs/jwt').JwtService)({ secret: 'some-other-secret-xyz' }).sign({ sub: 'buyer-2' })],
-    ['an expired token', () => h.token('buyer-2', 'buyer-2', -10)],
     ['a token of a banned user', () => h.token('banned-1')],
     ['a token of an unknown user', () => h.token('nobody')],
-    ['garbage', () => 'not-a-jwt'],
   ])('rejects AUTH_FAILED for %s and gives the held seat back', async (_label, token) => {
     const before = await h.seatsLeft('e2e-course');
     const res = await h.order(token(), { courseId: 'e2e-course', paymentMethod: 'wechat' });

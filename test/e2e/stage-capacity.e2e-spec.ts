@@ -53,7 +53,7 @@ describe('stage capacity in the event path (AUTH_CHECK_RPS, COURSE_CHECK_RPS)', 
       const order: OrderCore = {
         orderId: randomUUID(), buyerId: `cap-${i}`, courseId: 'cap-course', paymentMethod: 'alipay', idempotencyKey: `cap-${i}`, createdAtMs: now, expectedPriceCents: 0,
       };
-      return { order, token: h.token(`cap-${i}`) };
+      return { order, tokenExpiresAtMs: now + 3_600_000 };
     });
     await Promise.all(events.map((e) => publisher.publish(Topics.OrderCreated, e.order.orderId, e)));
     await publisher.close();

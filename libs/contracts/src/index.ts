@@ -6,3 +6,4 @@ export * from './codec/event-codec';
 export { ORDER_EVENTS_PROTO } from './schemas/order-events.proto';
 export * from './auth/token.contract';
 export * from './auth/hs256-token';
+export * from './auth/buyer-id';

@@ -10,6 +10,5 @@ import { TokensService } from './tokens.service';
   imports: [ConfigModule.forFeature(authConfig), JwtModule.register({}), UsersModule],
   controllers: [LoginController],
   providers: [TokensService],
-  exports: [TokensService],
 })
 export class LoginModule {}

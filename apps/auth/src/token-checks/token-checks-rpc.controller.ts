@@ -13,14 +13,17 @@ import { TokenChecksService } from './token-checks.service';
 export class TokenChecksRpcController {
   constructor(private readonly checks: TokenChecksService) {}
 
-  /** Checks the buyer behind a token. 504 (nothing checked) when the caller's deadline passed before its turn. */
+  /** Checks the buyer the intake verified, at the order's time. 504 (nothing checked) when the caller's deadline passed before its turn. */
   @Post(RpcPaths.TokenChecks)
   @HttpCode(200)
   @ApiExcludeEndpoint()
   async check(@Body(new RpcBodyPipe(parseTokenCheckRequest)) req: TokenCheckRequest): Promise<TokenCheckResponse> {
     const deadline = req.deadlineAtMs;
     try {
-      const verdict = await this.checks.check(req.buyerId, req.token, deadline === undefined ? undefined : { cancelled: () => Date.now() >= deadline });
+      const verdict = await this.checks.check(
+        { buyerId: req.buyerId, tokenExpiresAtMs: req.tokenExpiresAtMs, orderCreatedAtMs: req.orderCreatedAtMs },
+        deadline === undefined ? undefined : { cancelled: () => Date.now() >= deadline },
+      );
       return verdict.ok ? { ok: true, userId: verdict.userId, detail: '' } : { ok: false, userId: '', detail: verdict.detail };
     } catch (err) {
       if (err instanceof CapacityWaitCancelledError) throw new GatewayTimeoutException(err.message);

@@ -14,12 +14,14 @@ export class TokenChecksController {
   ) {}
 
   /**
-   * Checks the buyer behind the order's token and reports to the aggregator. The check has
-   * no side effect, so a redelivery just repeats the answer (the aggregator keeps the first).
+   * Checks the order's buyer (verified at intake) against the order's own time and reports to
+   * the aggregator. The check has no side effect, so a redelivery just repeats the answer (the
+   * aggregator keeps the first).
    */
   @EventPattern(Topics.OrderCreated, { group: ConsumerGroups.Auth })
   async onOrderCreated(@Payload() event: OrderCreatedEvent): Promise<void> {
-    const verdict = await this.checks.check(event.order.buyerId, event.token);
+    const { order } = event;
+    const verdict = await this.checks.check({ buyerId: order.buyerId, tokenExpiresAtMs: event.tokenExpiresAtMs, orderCreatedAtMs: order.createdAtMs });
     await this.publisher.publish(Topics.AuthChecked, event.order.orderId, {
       order: event.order,
       ok: verdict.ok,

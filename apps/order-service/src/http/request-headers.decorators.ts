@@ -1,15 +1,19 @@
-import { BadRequestException, createParamDecorator, ExecutionContext, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { buyerTokenRefused } from './buyer-token.pipe';
 
 /** Longest accepted Idempotency-Key. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const BEARER = /^Bearer\s+(\S+)$/i;
 
-/** The Bearer token of the request; 401 when the Authorization header is missing or not Bearer. */
+/**
+ * The Bearer token of the request; 401 (`problem: 'missing'`) when the Authorization header is
+ * missing or not Bearer. With BuyerTokenPipe (`@BearerToken(BuyerTokenPipe)`), the buyer it proves.
+ */
 export const BearerToken = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
   const header = ctx.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
   const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  if (!match) throw new UnauthorizedException('Authorization: Bearer <token> is required');
+  if (!match) throw buyerTokenRefused('missing', 'Authorization: Bearer <token> is required');
   return match[1];
 });
 

@@ -1,23 +1,58 @@
 import { hash } from 'node:crypto';
-import { OrderCore, UNVERIFIED_BUYER_PREFIX, verifyHs256 } from '@peak/contracts';
+import { buyerIdProblem, OrderCore, verifyHs256 } from '@peak/contracts';
 import type { CreateOrderDto } from './create-order.dto';
 
-/** Length of the hash kept for unverifiable tokens. */
-const UNVERIFIED_HASH_CHARS = 32;
-/** Tokens whose buyer id intake remembers (about 300 bytes each); the oldest is forgotten first. */
+/** Tokens whose verification intake remembers (about 300 bytes each); the oldest is forgotten first. */
 export const BUYER_ID_CACHE_TOKENS = 50_000;
+/** Largest `exp` accepted (seconds): its milliseconds must stay an exact integer. */
+const MAX_EXP_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+
+/** What a Bearer token proved at intake: who is buying, until when the token holds, and when it was checked. */
+export interface VerifiedBuyer {
+  /** The token's subject (non-empty, at most MAX_BUYER_ID_LENGTH characters, no control characters). */
+  buyerId: string;
+  /** When the token expires, epoch milliseconds (its `exp`, a whole second). */
+  tokenExpiresAtMs: number;
+  /** When intake found the token valid, epoch milliseconds: the order's time (before tokenExpiresAtMs). */
+  verifiedAtMs: number;
+}
+
+/** Why intake refuses a Bearer token (answered 401 with this code and a message). */
+export type BuyerTokenProblem = 'missing' | 'malformed' | 'algorithm' | 'signature' | 'expired' | 'not-yet-valid' | 'no-expiry' | 'subject';
+
+export type BuyerTokenVerdict = { ok: true; buyer: VerifiedBuyer } | { ok: false; problem: BuyerTokenProblem; message: string };
+
+const MESSAGES: Readonly<Record<Exclude<BuyerTokenProblem, 'subject'>, string>> = {
+  missing: 'Authorization: Bearer <token> is required',
+  malformed: 'the Bearer token is not a well-formed JWT',
+  algorithm: 'the Bearer token is not signed with HS256',
+  signature: 'the Bearer token signature does not verify',
+  expired: 'the Bearer token has expired',
+  'not-yet-valid': 'the Bearer token is not valid yet (nbf)',
+  'no-expiry': 'the Bearer token has no valid expiry (exp)',
+};
+
+const refuse = (problem: Exclude<BuyerTokenProblem, 'subject'>): BuyerTokenVerdict => ({ ok: false, problem, message: MESSAGES[problem] });
 
 /**
- * Who is buying, as far as intake can tell without a database: the subject of a token
- * whose signature verifies (even if expired: auth rejects it later), otherwise a hash of
- * the token itself. Intake never rejects a well-formed Bearer token; auth decides.
- * Pure and thread-safe.
+ * Decides whether a Bearer token lets its holder order at `nowMs`: an HS256 signature with the
+ * shared secret, an `exp` that is a number of seconds still in the future, no `nbf` in the
+ * future, and a `sub` that is a sane buyer id (buyerIdProblem). Intake is the one place that
+ * decides this; the event then carries the subject and expiry, never the token. Pure and
+ * thread-safe; one HMAC.
  */
-export function buyerIdOf(secret: string, token: string): string {
-  const verdict = verifyHs256(token, secret);
-  const claims = verdict.valid || verdict.reason === 'expired' || verdict.reason === 'not-yet-valid' ? verdict.claims : undefined;
-  if (claims && typeof claims.sub === 'string' && claims.sub.length > 0) return claims.sub;
-  return UNVERIFIED_BUYER_PREFIX + hash('sha256', token, 'hex').slice(0, UNVERIFIED_HASH_CHARS);
+export function verifyBuyerToken(secret: string, token: string, nowMs: number = Date.now()): BuyerTokenVerdict {
+  const verdict = verifyHs256(token, secret, nowMs);
+  if (!verdict.valid) return refuse(verdict.reason);
+  const { sub, exp } = verdict.claims;
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0 || exp > MAX_EXP_SECONDS) return refuse('no-expiry');
+  // verifyHs256 compares whole seconds (floor(now / 1000) >= exp): for a fractional exp that is
+  // the next whole second, so the expiry in milliseconds is ceil(exp) seconds.
+  const tokenExpiresAtMs = Math.ceil(exp) * 1000;
+  if (nowMs >= tokenExpiresAtMs) return refuse('expired');
+  const subjectProblem = buyerIdProblem(sub);
+  if (subjectProblem !== null) return { ok: false, problem: 'subject', message: `the Bearer token's ${subjectProblem}` };
+  return { ok: true, buyer: { buyerId: sub, tokenExpiresAtMs, verifiedAtMs: nowMs } };
 }
 
 /**
@@ -32,31 +67,43 @@ export function orderIdFor(buyerId: string, idempotencyKey: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+interface CachedBuyer {
+  buyerId: string;
+  tokenExpiresAtMs: number;
+}
+
 /**
- * buyerIdOf with a memory: the buyer id of a token depends on nothing but the token and the
- * secret (an expired token still names its verified subject), so a token seen again skips
- * the HMAC and the JSON parsing. Holds at most `maxTokens`, forgetting the oldest first.
+ * verifyBuyerToken with a memory: a token seen again skips the HMAC and the JSON parsing.
+ * Only tokens that verified are remembered, with their expiry; a remembered token is served
+ * only while `now` is before that expiry (then it is forgotten and verified again, which
+ * refuses it as expired). Refusals are not remembered: anyone can make new bad tokens, and
+ * they must not push good ones out. Holds at most `maxTokens`, forgetting the oldest first.
  * Not shared between threads (one per secret per process).
  */
 export class BuyerIdCache {
-  private readonly ids = new Map<string, string>();
+  private readonly buyers = new Map<string, CachedBuyer>();
 
   constructor(
     private readonly secret: string,
     private readonly maxTokens = BUYER_ID_CACHE_TOKENS,
   ) {}
 
-  buyerIdOf(token: string): string {
-    const known = this.ids.get(token);
-    if (known !== undefined) return known;
-    const buyerId = buyerIdOf(this.secret, token);
-    if (this.ids.size >= this.maxTokens) this.ids.delete(this.ids.keys().next().value as string);
-    this.ids.set(token, buyerId);
-    return buyerId;
+  verify(token: string, nowMs: number = Date.now()): BuyerTokenVerdict {
+    const known = this.buyers.get(token);
+    if (known !== undefined) {
+      if (nowMs < known.tokenExpiresAtMs) return { ok: true, buyer: { buyerId: known.buyerId, tokenExpiresAtMs: known.tokenExpiresAtMs, verifiedAtMs: nowMs } };
+      this.buyers.delete(token);
+    }
+    const verdict = verifyBuyerToken(this.secret, token, nowMs);
+    if (verdict.ok) {
+      if (this.buyers.size >= this.maxTokens) this.buyers.delete(this.buyers.keys().next().value as string);
+      this.buyers.set(token, { buyerId: verdict.buyer.buyerId, tokenExpiresAtMs: verdict.buyer.tokenExpiresAtMs });
+    }
+    return verdict;
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.buyers.size;
   }
 }
 
@@ -72,16 +119,20 @@ function cacheFor(secret: string): BuyerIdCache {
   return cache;
 }
 
-/** The order a request stands for, as both intake modes record it: id from (buyer, key), created now. */
-export function orderCoreOf(secret: string, token: string, idempotencyKey: string, body: CreateOrderDto): OrderCore {
-  const buyerId = cacheFor(secret).buyerIdOf(token);
+/** verifyBuyerToken through this process's cache for `secret` (what intake uses on every request). */
+export function verifyBuyerTokenCached(secret: string, token: string, nowMs: number = Date.now()): BuyerTokenVerdict {
+  return cacheFor(secret).verify(token, nowMs);
+}
+
+/** The order a request stands for, as both intake modes record it: id from (buyer, key), created when its token was verified. */
+export function orderCoreOf(buyer: VerifiedBuyer, idempotencyKey: string, body: CreateOrderDto): OrderCore {
   return {
-    orderId: orderIdFor(buyerId, idempotencyKey),
-    buyerId,
+    orderId: orderIdFor(buyer.buyerId, idempotencyKey),
+    buyerId: buyer.buyerId,
     courseId: body.courseId,
     paymentMethod: body.paymentMethod,
     idempotencyKey,
-    createdAtMs: Date.now(),
+    createdAtMs: buyer.verifiedAtMs,
     expectedPriceCents: body.expectedPriceCents ?? 0,
   };
 }

@@ -1,4 +1,5 @@
 import type { OrderStatus, RejectReason } from '@peak/contracts';
+import type { VerifiedBuyer } from './buyer-identity';
 import type { CreateOrderDto } from './create-order.dto';
 
 /** Injection token of the intake path POST /orders uses (broker by default, direct when configured). */
@@ -11,7 +12,7 @@ export interface OrderReceipt {
   reason?: RejectReason | null;
 }
 
-/** An intake path: turns a valid request into an order. Errors become 5xx answers. */
+/** An intake path: turns a valid request of a verified buyer into an order. Errors become 5xx answers. */
 export interface OrderIntake {
-  accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderReceipt>;
+  accept(buyer: VerifiedBuyer, idempotencyKey: string, body: CreateOrderDto): Promise<OrderReceipt>;
 }

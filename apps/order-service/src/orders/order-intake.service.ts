@@ -1,33 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { Topics } from '@peak/contracts';
 import { EventPublisher } from '@peak/messaging';
-import { orderServiceConfig } from '../config/order-service.config';
 import { OrdersMetrics } from '../metrics/orders.metrics';
 import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
-import { orderCoreOf } from './buyer-identity';
+import { orderCoreOf, VerifiedBuyer } from './buyer-identity';
 
 /**
- * Intake: turns a valid request into an OrderCreated event and waits for the broker's
- * acks=-1. No database round trip: the order id comes from (buyer, Idempotency-Key), the
- * event is the record, and the aggregator stores the row (batched) from it. Repeats of a
- * key produce the same id; every consumer keeps the first event of an order.
+ * Intake: turns a valid request of a verified buyer into an OrderCreated event and waits for
+ * the broker's acks=-1. No database round trip: the order id comes from (buyer,
+ * Idempotency-Key), the event is the record, and the aggregator stores the row (batched) from
+ * it. Repeats of a key produce the same id; every consumer keeps the first event of an order.
+ * The event carries the buyer id and the token's expiry, never the token.
  */
 @Injectable()
 export class OrderIntakeService {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly metrics: OrdersMetrics,
-    @Inject(orderServiceConfig.KEY) private readonly config: ConfigType<typeof orderServiceConfig>,
   ) {}
 
-  async accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
+  async accept(buyer: VerifiedBuyer, idempotencyKey: string, body: CreateOrderDto): Promise<OrderAcceptedDto> {
     const started = performance.now();
-    const order = orderCoreOf(this.config.jwtSecret, token, idempotencyKey, body);
+    const order = orderCoreOf(buyer, idempotencyKey, body);
     const { orderId } = order;
     try {
       // Urgent: the buyer waits for this acknowledgement; it never lingers for company.
-      await this.publisher.publish(Topics.OrderCreated, orderId, { order, token }, { urgent: true });
+      await this.publisher.publish(Topics.OrderCreated, orderId, { order, tokenExpiresAtMs: buyer.tokenExpiresAtMs }, { urgent: true });
     } catch (err) {
       this.metrics.intakeFailed();
       throw err;

@@ -1,6 +1,8 @@
 import { Body, Controller, GatewayTimeoutException, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, ServiceUnavailableException } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { BuyerTokenPipe } from '../http/buyer-token.pipe';
 import { BearerToken, IdempotencyKey } from '../http/request-headers.decorators';
+import type { VerifiedBuyer } from './buyer-identity';
 import { CreateOrderDto, OrderAcceptedDto } from './create-order.dto';
 import { ORDER_INTAKE, OrderIntake, OrderReceipt } from './order-intake.port';
 import { DirectDownstreamUnavailableError, DirectIntakeTimeoutError } from './direct/direct-intake.errors';
@@ -15,7 +17,10 @@ export class OrdersController {
     private readonly query: OrdersQueryService,
   ) {}
 
-  /** Accepts an order: answered once the OrderCreated event is durable at the broker. */
+  /**
+   * Accepts an order: answered once the OrderCreated event is durable at the broker. The
+   * Bearer token is verified first (valid and unexpired now, else 401 and nothing published).
+   */
   @Post()
   @HttpCode(202)
   @ApiBearerAuth()
@@ -23,15 +28,15 @@ export class OrdersController {
   @ApiBody({ type: CreateOrderDto })
   @ApiAcceptedResponse({ type: OrderAcceptedDto })
   @ApiBadRequestResponse({ description: 'invalid body or headers; `fields` names each bad field' })
-  @ApiUnauthorizedResponse({ description: 'no Bearer token' })
+  @ApiUnauthorizedResponse({ description: 'no Bearer token, or one that is malformed, not signed with the shared secret, expired, without `exp`, or whose `sub` is empty or longer than 128 characters; `problem` names which' })
   @ApiPayloadTooLargeResponse({ description: 'body over the limit' })
   async create(
-    @BearerToken() token: string,
+    @BearerToken(BuyerTokenPipe) buyer: VerifiedBuyer,
     @IdempotencyKey() idempotencyKey: string,
     @Body(OrderBodyPipe) body: CreateOrderDto,
   ): Promise<OrderReceipt> {
     try {
-      return await this.intake.accept(token, idempotencyKey, body);
+      return await this.intake.accept(buyer, idempotencyKey, body);
     } catch (err) {
       if (err instanceof DirectIntakeTimeoutError) throw new GatewayTimeoutException(err.message);
       if (err instanceof DirectDownstreamUnavailableError) {

@@ -43,12 +43,13 @@ export function verifyHs256(token: string, secret: string, nowMs: number = Date.
 
 /**
  * Signs `claims` as an HS256 JWT (the form auth's login issues and verifyHs256 checks), adding
- * `iat` and, when `ttlSeconds` is given, `exp`. For tools that issue buyers' tokens with the
- * shared secret (the flash-sale simulation's crowd); services issue theirs through auth. Pure.
+ * `iat` and `exp` (`ttlSeconds` later: intake refuses tokens without `exp`). For tools that
+ * issue buyers' tokens with the shared secret (the flash-sale simulation's crowd); services
+ * issue theirs through auth. Pure.
  */
-export function signHs256(claims: BuyerTokenClaims, secret: string, ttlSeconds?: number, nowMs: number = Date.now()): string {
+export function signHs256(claims: BuyerTokenClaims, secret: string, ttlSeconds: number, nowMs: number = Date.now()): string {
   const iat = Math.floor(nowMs / 1000);
-  const body: BuyerTokenClaims = { ...claims, iat, ...(ttlSeconds !== undefined ? { exp: iat + ttlSeconds } : {}) };
+  const body: BuyerTokenClaims = { ...claims, iat, exp: iat + ttlSeconds };
   const header64 = Buffer.from(JSON.stringify({ alg: EXPECTED_ALG, typ: 'JWT' })).toString('base64url');
   const payload64 = Buffer.from(JSON.stringify(body)).toString('base64url');
   const signature64 = createHmac('sha256', secret).update(`${header64}.${payload64}`).digest('base64url');

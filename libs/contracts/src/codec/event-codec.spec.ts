@@ -13,7 +13,7 @@ const created: OrderCreatedEvent = {
     createdAtMs: 1_700_000_000_123,
     expectedPriceCents: 0,
   },
-  token: 'a.b.c',
+  tokenExpiresAtMs: 1_700_003_600_000,
 };
 
 describe('event codec', () => {

@@ -12,7 +12,7 @@ import type { OrderCore, OrderCreatedEvent, PaymentMethod } from '../events/orde
  *     PaymentMethod payment_method = 4; string idempotency_key = 5;
  *     double created_at_ms = 6; uint32 expected_price_cents = 7;
  *   }
- *   message OrderCreated { OrderCore order = 1; string token = 2; }
+ *   message OrderCreated { OrderCore order = 1; reserved 2; double token_expires_at_ms = 3; }
  */
 
 /** Wire types of the protobuf encoding. */
@@ -93,8 +93,8 @@ function coreSize(lengths: CoreLengths, method: number, createdAtMs: number, pri
 /** Encodes an OrderCreated event as protobuf bytes. Pure; safe to call concurrently. */
 export function encodeOrderCreated(event: OrderCreatedEvent): Buffer {
   const o = event.order as OrderCore | undefined | null;
-  const tokenLength = utf8Length(event.token);
-  let size = stringFieldSize(tokenLength);
+  const expiresAtMs = event.tokenExpiresAtMs == null ? 0 : Number(event.tokenExpiresAtMs);
+  let size = expiresAtMs === 0 ? 0 : 1 + 8;
   let lengths: CoreLengths | null = null;
   let method = 0;
   let createdAtMs = 0;
@@ -135,6 +135,9 @@ export function encodeOrderCreated(event: OrderCreatedEvent): Buffer {
       pos = writeVarint(buf, pos, price);
     }
   }
-  writeString(buf, pos, 2, event.token, tokenLength);
+  if (expiresAtMs !== 0) {
+    buf[pos++] = tag(3, FIXED64);
+    buf.writeDoubleLE(expiresAtMs, pos);
+  }
   return buf;
 }

@@ -19,7 +19,7 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 /** The facts of an order fixed at intake; copied into the check results so any of them can create the row. */
 export interface OrderCore {
   orderId: string;
-  /** The buyer as the intake saw it: the verified token subject, or `token:<sha256>` when unverifiable. */
+  /** The buyer: the subject of the Bearer token intake verified (non-empty, at most MAX_BUYER_ID_LENGTH characters). */
   buyerId: string;
   courseId: string;
   paymentMethod: PaymentMethod;
@@ -29,10 +29,17 @@ export interface OrderCore {
   expectedPriceCents: number;
 }
 
+/**
+ * An order accepted at intake. The buyer's token was verified there (signature, `exp` after
+ * the order's time, a sane `sub`); the event carries what it proved, never the token itself.
+ */
 export interface OrderCreatedEvent {
   order: OrderCore;
-  /** The bearer token, checked by auth (kept out of logs). */
-  token: string;
+  /**
+   * When the buyer's token expires, epoch milliseconds, as verified at intake (always after
+   * `order.createdAtMs`). 0 in events written before intake verified tokens: auth rejects those.
+   */
+  tokenExpiresAtMs: number;
 }
 
 export interface AuthCheckedEvent {

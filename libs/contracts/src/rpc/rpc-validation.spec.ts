@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { MAX_BUYER_ID_LENGTH } from '../auth/buyer-id';
 import { RpcBodyPipe } from './rpc-body.pipe';
 import {
   parseChargeRequest,
@@ -23,10 +24,8 @@ const order = {
 
 describe('RPC body checks', () => {
   it('accept well-formed requests and keep their values', () => {
-    expect(parseTokenCheckRequest({ buyerId: 'u-1', token: 'a.b.c', deadlineAtMs: 5 })).toEqual({
-      ok: true,
-      value: { buyerId: 'u-1', token: 'a.b.c', deadlineAtMs: 5 },
-    });
+    const check = { buyerId: 'u-1', tokenExpiresAtMs: 1_700_003_600_000, orderCreatedAtMs: 1_700_000_000_000, deadlineAtMs: 5 };
+    expect(parseTokenCheckRequest(check)).toEqual({ ok: true, value: check });
     expect(parseSeatHoldRequest({ order })).toMatchObject({ ok: true, value: { order } });
     expect(parseSeatOrderRequest({ orderId: ORDER_ID })).toEqual({ ok: true, value: { orderId: ORDER_ID } });
     const charge = { orderId: ORDER_ID, buyerId: 'u-1', courseId: 'c', paymentMethod: 'wechat', amountCents: 990 };
@@ -42,13 +41,21 @@ describe('RPC body checks', () => {
   });
 
   it('reject missing fields, unknown properties and non-objects', () => {
-    expect(parseTokenCheckRequest({ token: 't' })).toMatchObject({ ok: false, fields: { buyerId: [expect.any(String)] } });
+    expect(parseTokenCheckRequest({ tokenExpiresAtMs: 2, orderCreatedAtMs: 1 })).toMatchObject({ ok: false, fields: { buyerId: [expect.any(String)] } });
     expect(parseSeatOrderRequest({ orderId: ORDER_ID, extra: true })).toMatchObject({ ok: false, fields: { extra: ['property extra should not exist'] } });
     expect(parseChargeRequest([])).toMatchObject({ ok: false, fields: { body: ['body must be a JSON object'] } });
     expect(parseChargeRequest({ orderId: 'not-a-uuid', buyerId: 'u', courseId: 'c', paymentMethod: 'alipay', amountCents: 1.5 })).toMatchObject({
       ok: false,
       fields: { orderId: ['orderId must be a UUID'], amountCents: [expect.stringContaining('integer')] },
     });
+  });
+
+  it('token checks carry the verified buyer and expiry, never a token, and bound the buyer id', () => {
+    const check = { buyerId: 'u-1', tokenExpiresAtMs: 2, orderCreatedAtMs: 1 };
+    expect(parseTokenCheckRequest({ ...check, token: 'a.b.c' })).toMatchObject({ ok: false, fields: { token: ['property token should not exist'] } });
+    expect(parseTokenCheckRequest({ buyerId: 'u-1' })).toMatchObject({ ok: false, fields: { tokenExpiresAtMs: [expect.any(String)], orderCreatedAtMs: [expect.any(String)] } });
+    expect(parseTokenCheckRequest({ ...check, buyerId: 'x'.repeat(MAX_BUYER_ID_LENGTH) }).ok).toBe(true);
+    expect(parseTokenCheckRequest({ ...check, buyerId: 'x'.repeat(MAX_BUYER_ID_LENGTH + 1) })).toMatchObject({ ok: false, fields: { buyerId: [expect.stringContaining(`${MAX_BUYER_ID_LENGTH}`)] } });
   });
 
   it('check answers too, so a wrong URL fails clearly', () => {

@@ -1,4 +1,5 @@
 import { PAYMENT_METHODS, PaymentMethod, REJECT_REASONS, RejectReason } from '../events/order-events.types';
+import { MAX_BUYER_ID_LENGTH } from '../auth/buyer-id';
 import type {
   ChargeRequest,
   ChargeResponse,
@@ -19,7 +20,6 @@ export type RpcParser<T> = (value: unknown) => RpcParseResult<T>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ID_LENGTH = 300;
-const MAX_TOKEN_LENGTH = 8_192;
 const MAX_TEXT_LENGTH = 2_000;
 const MAX_CENTS = 100_000_000;
 
@@ -104,11 +104,12 @@ const REASON_OR_EMPTY: readonly (RejectReason | '')[] = ['', ...REJECT_REASONS];
 
 export const parseTokenCheckRequest: RpcParser<TokenCheckRequest> = (value) => {
   const c = new FieldCheck();
-  const o = c.object(value, '', ['buyerId', 'token', 'deadlineAtMs']);
+  const o = c.object(value, '', ['buyerId', 'tokenExpiresAtMs', 'orderCreatedAtMs', 'deadlineAtMs']);
   if (!o) return c.failure();
   const req: TokenCheckRequest = {
-    buyerId: c.string(o, '', 'buyerId', MAX_ID_LENGTH),
-    token: c.string(o, '', 'token', MAX_TOKEN_LENGTH),
+    buyerId: c.string(o, '', 'buyerId', MAX_BUYER_ID_LENGTH),
+    tokenExpiresAtMs: c.integer(o, '', 'tokenExpiresAtMs', DEADLINE_MAX),
+    orderCreatedAtMs: c.integer(o, '', 'orderCreatedAtMs', DEADLINE_MAX),
     deadlineAtMs: c.integer(o, '', 'deadlineAtMs', DEADLINE_MAX, true),
   };
   return c.result(req);

@@ -4,7 +4,7 @@
  * server; all take and answer JSON. Paths are absolute (used as Nest route paths and by the client).
  */
 export const RpcPaths = {
-  /** auth: is the order's token a known, not-banned buyer? TokenCheckRequest → TokenCheckResponse. */
+  /** auth: is the order's verified buyer a known, not-banned user? TokenCheckRequest → TokenCheckResponse. */
   TokenChecks: '/rpc/token-checks',
   /** course-validation: check the course and hold a seat. SeatHoldRequest → SeatHoldResponse. */
   SeatHolds: '/rpc/seat-holds',

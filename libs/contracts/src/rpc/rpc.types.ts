@@ -9,16 +9,23 @@ export interface RpcDeadline {
   deadlineAtMs?: number;
 }
 
+/**
+ * The buyer check of one order. The intake verified the buyer's token (signature, expiry,
+ * subject) and sends what it proved, never the token; auth checks that the user exists and
+ * is not banned, and that the token had not expired at the order's time.
+ */
 export interface TokenCheckRequest extends RpcDeadline {
-  /** The buyer the order names (the token's subject as the intake saw it). */
+  /** The buyer: the subject of the token the intake verified. */
   buyerId: string;
-  /** The order's bearer token. */
-  token: string;
+  /** When that token expires, epoch milliseconds. */
+  tokenExpiresAtMs: number;
+  /** The order's time (`OrderCore.createdAtMs`), epoch milliseconds. */
+  orderCreatedAtMs: number;
 }
 
 export interface TokenCheckResponse {
   ok: boolean;
-  /** The user the token proved when ok, else ''. */
+  /** The buyer's user id when ok, else ''. */
   userId: string;
   /** Why not, when not ok. */
   detail: string;

@@ -30,7 +30,15 @@ message OrderCore {
   uint32 expected_price_cents = 7;
 }
 
-message OrderCreated { OrderCore order = 1; string token = 2; }
+// order.buyer_id is the subject of the Bearer token intake verified; token_expires_at_ms is when
+// that token expires (epoch ms, after order.created_at_ms). Field 2 carried the token itself
+// until intake verified it: retired, never to be reused.
+message OrderCreated {
+  OrderCore order = 1;
+  reserved 2;
+  reserved "token";
+  double token_expires_at_ms = 3;
+}
 
 message AuthChecked {
   OrderCore order = 1; bool ok = 2; RejectReason reason = 3; string detail = 4; string user_id = 5;

@@ -23,7 +23,8 @@ export interface ChainResult {
 }
 
 /**
- * The synchronous call chain of one direct-mode order: auth's check → course check and seat
+ * The synchronous call chain of one direct-mode order: auth's check of the verified buyer (id
+ * and token expiry, never the token) → course check and seat
  * hold → payment (through a pool of `paymentPool` concurrent calls) → seat sale. Stops at the
  * next step once the deadline has passed (the deadline also travels with each auth and course
  * call, so a service that reaches the request only after it does nothing), except that a
@@ -41,7 +42,8 @@ export class DirectCallChain {
     this.paymentPool = new FifoPool(paymentPool);
   }
 
-  async run(core: OrderCore, token: string, deadline: ChainDeadline): Promise<ChainResult> {
+  /** Runs the chain for `core`, whose buyer's token (verified at intake) expires at `tokenExpiresAtMs`. */
+  async run(core: OrderCore, tokenExpiresAtMs: number, deadline: ChainDeadline): Promise<ChainResult> {
     const o: DirectOutcome = {
       orderId: core.orderId, status: 'REJECTED', reason: null, detail: '', authOk: null, courseOk: null, seatHeld: false, amountCents: null,
     };
@@ -57,7 +59,10 @@ export class DirectCallChain {
     const late = (): boolean => this.now() >= deadline.atPerfMs;
     const callTimeout = (): number => Math.max(0, deadline.atPerfMs - this.now()) + RPC_GRACE_MS;
     try {
-      const who = await this.d.checkToken({ buyerId: core.buyerId, token, deadlineAtMs: deadline.atEpochMs }, callTimeout());
+      const who = await this.d.checkToken(
+        { buyerId: core.buyerId, tokenExpiresAtMs, orderCreatedAtMs: core.createdAtMs, deadlineAtMs: deadline.atEpochMs },
+        callTimeout(),
+      );
       o.authOk = who.ok;
       if (!who.ok) return await reject('AUTH_FAILED', who.detail);
       if (late()) return await reject('TIMEOUT', 'timed out before the course check', { timedOut: true });

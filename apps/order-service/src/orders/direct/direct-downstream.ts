@@ -25,7 +25,7 @@ export const CHARGE_TIMEOUT_MS = 30_000;
  * DownstreamCallError when a service gives no answer of its contract.
  */
 export interface DirectDownstream {
-  /** auth: the buyer behind the token. */
+  /** auth: is the verified buyer a known, not-banned user whose token held at the order's time? */
   checkToken(req: TokenCheckRequest, timeoutMs: number): Promise<TokenCheckResponse>;
   /** course-validation: check the course and hold a seat. */
   holdSeat(req: SeatHoldRequest, timeoutMs: number): Promise<SeatHoldResponse>;

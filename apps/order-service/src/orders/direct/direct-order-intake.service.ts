@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { OrderCore } from '@peak/contracts';
 import { ORDERS_DATA_SOURCE, orderServiceConfig } from '../../config/order-service.config';
 import { OrdersMetrics } from '../../metrics/orders.metrics';
-import { orderCoreOf } from '../buyer-identity';
+import { orderCoreOf, VerifiedBuyer } from '../buyer-identity';
 import type { CreateOrderDto } from '../create-order.dto';
 import type { OrderIntake, OrderReceipt } from '../order-intake.port';
 import { ChainDeadline, DirectCallChain } from './direct-call-chain';
@@ -46,7 +46,7 @@ export class DirectOrderIntakeService implements OrderIntake, OnApplicationBoots
     private readonly adapterHost: HttpAdapterHost,
     @InjectDataSource(ORDERS_DATA_SOURCE) db: DataSource,
     private readonly metrics: OrdersMetrics,
-    @Inject(orderServiceConfig.KEY) private readonly config: ConfigType<typeof orderServiceConfig>,
+    @Inject(orderServiceConfig.KEY) config: ConfigType<typeof orderServiceConfig>,
     @Inject(directIntakeConfig.KEY) private readonly direct: ConfigType<typeof directIntakeConfig>,
   ) {
     this.ledger = new DirectOrderLedger(db, config.orderDeadlineMs);
@@ -64,16 +64,16 @@ export class DirectOrderIntakeService implements OrderIntake, OnApplicationBoots
     this.client.close();
   }
 
-  async accept(token: string, idempotencyKey: string, body: CreateOrderDto): Promise<OrderReceipt> {
+  async accept(buyer: VerifiedBuyer, idempotencyKey: string, body: CreateOrderDto): Promise<OrderReceipt> {
     if (this.direct.maxInFlight > 0 && this.inFlight >= this.direct.maxInFlight) {
       this.metrics.intakeFailed();
       throw new DirectIntakeOverloadedError(this.inFlight);
     }
     const started = performance.now();
     const deadline: ChainDeadline = { atPerfMs: started + this.direct.timeoutMs, atEpochMs: Date.now() + this.direct.timeoutMs };
-    const core = orderCoreOf(this.config.jwtSecret, token, idempotencyKey, body);
+    const core = orderCoreOf(buyer, idempotencyKey, body);
     this.inFlight += 1;
-    const chain = this.process(core, token, deadline).finally(() => (this.inFlight -= 1));
+    const chain = this.process(core, buyer.tokenExpiresAtMs, deadline).finally(() => (this.inFlight -= 1));
     chain.catch(() => undefined); // observed below, or after a timeout by nobody
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -91,10 +91,10 @@ export class DirectOrderIntakeService implements OrderIntake, OnApplicationBoots
     }
   }
 
-  private async process(core: OrderCore, token: string, deadline: ChainDeadline): Promise<OrderReceipt> {
+  private async process(core: OrderCore, tokenExpiresAtMs: number, deadline: ChainDeadline): Promise<OrderReceipt> {
     const existing = await this.ledger.open(core);
     if (existing !== null) return { orderId: core.orderId, status: existing };
-    const { outcome, timedOut, error } = await this.chain.run(core, token, deadline);
+    const { outcome, timedOut, error } = await this.chain.run(core, tokenExpiresAtMs, deadline);
     await this.ledger.close(outcome);
     if (timedOut) throw new DirectIntakeTimeoutError(core.orderId, this.direct.timeoutMs);
     if (error instanceof DownstreamCallError) throw new DirectDownstreamUnavailableError(core.orderId, error);
