@@ -1,9 +1,15 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { rejectNonUtf8Json } from './json-charset.hook';
 
 /** Default largest request body; an order is ~100 bytes. */
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 
-/** A Fastify adapter with a small body limit (larger bodies get 413 before any parsing). */
+/**
+ * A Fastify adapter with a small body limit (larger bodies get 413 before any parsing) that
+ * answers 415 to JSON bodies declaring a charset other than UTF-8, on every route.
+ */
 export function createFastifyAdapter(bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: bodyLimitBytes, logger: false });
+  const adapter = new FastifyAdapter({ bodyLimit: bodyLimitBytes, logger: false });
+  adapter.getInstance().addHook('onRequest', rejectNonUtf8Json);
+  return adapter;
 }

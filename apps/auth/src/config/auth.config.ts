@@ -11,6 +11,13 @@ export const AUTH_DATA_SOURCE = 'auth';
 /** Capacity of the login-info check (0 = unlimited): checks started per second, checks in progress at once. */
 export const DEFAULT_AUTH_CHECK_RPS = 0;
 export const DEFAULT_AUTH_CHECK_CONCURRENCY = 0;
+/** POST /auth/login attempts per username per minute (wrong or right), then 429 until the minute is over. */
+export const DEFAULT_LOGIN_RATE_LIMIT_PER_MINUTE = 10;
+/**
+ * POST /auth/login attempts per client address per minute. Above the flash-sale simulation's
+ * 200 logins from 127.0.0.1 (one per buyer, 16 at a time), with room to spare.
+ */
+export const DEFAULT_LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE = 300;
 
 export class AuthEnv {
   @IsString()
@@ -33,6 +40,18 @@ export class AuthEnv {
   @Min(0)
   @Max(10_000_000)
   AUTH_CHECK_CONCURRENCY: number = DEFAULT_AUTH_CHECK_CONCURRENCY;
+
+  /** Login attempts per username per minute, then 429 with Retry-After. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_RATE_LIMIT_PER_MINUTE: number = DEFAULT_LOGIN_RATE_LIMIT_PER_MINUTE;
+
+  /** Login attempts per client address per minute, then 429 with Retry-After. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: number = DEFAULT_LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE;
 }
 
 export const authConfig = registerAs('auth', () => {
@@ -42,5 +61,7 @@ export const authConfig = registerAs('auth', () => {
     tokenTtlSeconds: env.JWT_TTL_SECONDS,
     checkRps: env.AUTH_CHECK_RPS,
     checkConcurrency: env.AUTH_CHECK_CONCURRENCY,
+    loginsPerUsernamePerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
+    loginsPerAddressPerMinute: env.LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
   };
 });
