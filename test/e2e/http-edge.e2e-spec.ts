@@ -34,6 +34,17 @@ describe('HTTP edge: hostile input answers 4xx JSON, never 500', () => {
     });
   });
 
+  it.each([
+    ['a path parameter', '/courses/a%00b'],
+    ['an order id', '/orders/a%00b'],
+    ['a query string', '/courses?x=%00'],
+  ])('a NUL byte in %s → 400 JSON, not 500 from PostgreSQL', async (_label, url) => {
+    const res = await h.http().get(url);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toMatchObject({ statusCode: 400, fields: { url: [expect.any(String)] } });
+  });
+
   it(`POST /auth/login: 31 wrong passwords → 429 with Retry-After once ${PER_USERNAME} were tried; the right one is refused too, other users are not`, async () => {
     const statuses: number[] = [];
     let last = await login({ username: 'bob', password: 'wrong' });
