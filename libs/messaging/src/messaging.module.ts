@@ -6,6 +6,7 @@ import { messagingConfig } from './config/messaging.config';
 import { KafkaConnection } from './client/kafka-connection';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_PIPELINE_BATCH, EventPublisher } from './publisher/event-publisher';
 import { DeliveryStats } from './stats/delivery-stats';
+import { ConsumerHealth } from './health/consumer-health';
 
 /** Injection token of the application's kafkajs-shaped client. */
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
@@ -60,9 +61,10 @@ export class MessagingModule {
             new EventPublisher(kafka, DEFAULT_MAX_IN_FLIGHT, DEFAULT_PIPELINE_BATCH, config.publishLingerMs),
         },
         { provide: DeliveryStats, useValue: new DeliveryStats() },
+        { provide: ConsumerHealth, useValue: new ConsumerHealth() },
         MessagingLifecycle,
       ],
-      exports: [KafkaConnection, KAFKA_CLIENT, EventPublisher, DeliveryStats, ConfigModule],
+      exports: [KafkaConnection, KAFKA_CLIENT, EventPublisher, DeliveryStats, ConsumerHealth, ConfigModule],
     };
   }
 }

@@ -1,3 +1,5 @@
+import { isTransientError } from '../server/failure-classifier';
+
 /** Largest batch handed to the flush function by default. */
 export const DEFAULT_MAX_BATCH = 1_000;
 
@@ -16,8 +18,14 @@ interface Waiting<I, O> {
  * flushes at once, `maxBatch` items each). Used so that per-message Nest handlers still
  * write to PostgreSQL with one statement per batch.
  *
- * `flush` returns one result per item, in order; if it throws, every item of that batch
- * rejects with the error. Safe to call `submit` concurrently.
+ * `flush` returns one result per item, in order. If it throws, the batch is isolated: for an
+ * error that `isolates(err)` (by default every error that is not transient, i.e. one that may
+ * be caused by one item's data) the batch is split in halves and each half flushed again,
+ * recursively, so the items that work commit and only an item that fails alone rejects, with
+ * its own error (a single bad item among n costs about 2·log2(n) extra flushes). A transient
+ * error (database unavailable, timeout, deadlock) rejects every item of the batch with it, at
+ * once: they are all retried later. When nothing fails there is exactly one flush per batch.
+ * Safe to call `submit` concurrently.
  */
 export class BatchCoalescer<I, O> {
   private queue: Array<Waiting<I, O>> = [];
@@ -28,6 +36,7 @@ export class BatchCoalescer<I, O> {
     private readonly flush: (items: I[]) => Promise<Array<ItemResult<O>>>,
     private readonly maxBatch = DEFAULT_MAX_BATCH,
     private readonly maxConcurrent = 1,
+    private readonly isolates: (err: unknown) => boolean = (err) => !isTransientError(err),
   ) {}
 
   submit(item: I): Promise<O> {
@@ -51,18 +60,35 @@ export class BatchCoalescer<I, O> {
     const batch = this.queue.splice(0, this.maxBatch);
     this.running += 1;
     try {
-      const results = await this.flush(batch.map((w) => w.item));
-      batch.forEach((w, i) => {
-        const r = results[i];
-        if (!r) w.reject(new Error('batch flush returned no result for an item'));
-        else if (r.ok) w.resolve(r.value);
-        else w.reject(r.error);
-      });
-    } catch (err) {
-      for (const w of batch) w.reject(err);
+      await this.settle(batch);
     } finally {
       this.running -= 1;
       this.schedule();
     }
+  }
+
+  /** Flushes `batch` and settles each item; bisects a batch that fails with an isolating error. */
+  private async settle(batch: Array<Waiting<I, O>>): Promise<void> {
+    let results: Array<ItemResult<O>>;
+    try {
+      results = await this.flush(batch.map((w) => w.item));
+    } catch (err) {
+      if (batch.length === 1 || !this.isolates(err)) {
+        for (const w of batch) w.reject(err);
+        return;
+      }
+      // The halves run one after the other: they may touch the same rows (two facts of one
+      // order), and the second sees what the first committed.
+      const half = batch.length >>> 1;
+      await this.settle(batch.slice(0, half));
+      await this.settle(batch.slice(half));
+      return;
+    }
+    batch.forEach((w, i) => {
+      const r = results[i];
+      if (!r) w.reject(new Error('batch flush returned no result for an item'));
+      else if (r.ok) w.resolve(r.value);
+      else w.reject(r.error);
+    });
   }
 }

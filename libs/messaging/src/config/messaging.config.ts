@@ -7,6 +7,8 @@ export const DEFAULT_CONSUMER_MEMBERS = 2;
 export const DEFAULT_RETRY_MAX_ATTEMPTS = 5;
 export const DEFAULT_RETRY_INITIAL_BACKOFF_MS = 20;
 export const DEFAULT_RETRY_MAX_BACKOFF_MS = 2_000;
+/** Longest wait between two tries of a partition that fails transiently (database down). */
+export const DEFAULT_RETRY_TRANSIENT_MAX_BACKOFF_MS = 5_000;
 export const DEFAULT_TOPIC_PARTITIONS = 4;
 export const DEFAULT_PUBLISH_LINGER_MS = 5;
 
@@ -88,6 +90,16 @@ export class MessagingEnv {
   @IsInt()
   @Min(0)
   RETRY_MAX_BACKOFF_MS: number = DEFAULT_RETRY_MAX_BACKOFF_MS;
+
+  /**
+   * Cap of the backoff between tries of a transient failure (database unavailable, timeout,
+   * deadlock, broker unreachable): those are retried without limit from
+   * RETRY_INITIAL_BACKOFF_MS, doubling up to this, while the partition is paused.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  RETRY_TRANSIENT_MAX_BACKOFF_MS: number = DEFAULT_RETRY_TRANSIENT_MAX_BACKOFF_MS;
 }
 
 export interface MessagingConfig {
@@ -109,9 +121,13 @@ export interface MessagingConfig {
 }
 
 export interface RetryPolicy {
+  /** Tries of a permanent failure before the DLQ (transient failures are not counted). */
   maxAttempts: number;
   initialBackoffMs: number;
+  /** Cap of the backoff between tries of a permanent failure. */
   maxBackoffMs: number;
+  /** Cap of the backoff between tries of a transient failure (default DEFAULT_RETRY_TRANSIENT_MAX_BACKOFF_MS). */
+  transientMaxBackoffMs?: number;
 }
 
 export const messagingConfig = registerAs('messaging', (): MessagingConfig => {
@@ -133,6 +149,7 @@ export const messagingConfig = registerAs('messaging', (): MessagingConfig => {
       maxAttempts: env.RETRY_MAX_ATTEMPTS,
       initialBackoffMs: env.RETRY_INITIAL_BACKOFF_MS,
       maxBackoffMs: env.RETRY_MAX_BACKOFF_MS,
+      transientMaxBackoffMs: env.RETRY_TRANSIENT_MAX_BACKOFF_MS,
     },
   };
 });

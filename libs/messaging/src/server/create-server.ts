@@ -5,6 +5,7 @@ import { messagingConfig } from '../config/messaging.config';
 import { KAFKA_CLIENT } from '../messaging.module';
 import { PeakKafkaServer, PeakKafkaServerOptions } from './peak-kafka.server';
 import { DeliveryStats } from '../stats/delivery-stats';
+import { ConsumerHealth } from '../health/consumer-health';
 
 /** Consumer session timeout: how long a silent member keeps its partitions. */
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
@@ -27,6 +28,7 @@ export function createPeakKafkaServer(
     groups: config.consumerGroups,
     retry: config.retry,
     onOutcome: (outcome) => stats.record(outcome),
+    health: app.get(ConsumerHealth),
     consumer: {
       sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
       heartbeatInterval: DEFAULT_HEARTBEAT_INTERVAL_MS,

@@ -5,7 +5,10 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { decodeEvent, dlqTopic, DlqHeaders, TopicName } from '@peak/contracts';
 import type { RetryPolicy } from '../config/messaging.config';
 import { EventPublisher } from '../publisher/event-publisher';
-import { backoffMs, isPermanentError } from './retry-backoff';
+import { ConsumerHealth } from '../health/consumer-health';
+import { classifyFailure } from './failure-classifier';
+import { PartitionRetry } from './partition-retry';
+import { backoffMs } from './retry-backoff';
 
 /** `@EventPattern(topic, { group })`: the consumer group whose members run this handler. */
 export const GROUP_EXTRA = 'group';
@@ -14,6 +17,12 @@ const KEY_SEPARATOR = '\u0000';
 const PARTITIONS_CONSUMED_CONCURRENTLY = 8;
 /** Default for `commitIntervalMs`. */
 export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
+/** kafkajs error types (also @peak/kafka's) saying the group is rebalancing or this member's generation is over. */
+const REBALANCE_ERROR_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+function isRebalancing(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && REBALANCE_ERROR_TYPES.has(String((err as { type?: unknown }).type));
+}
 
 export type EventDecoder = (topic: string, message: KafkaMessage) => unknown;
 
@@ -43,6 +52,8 @@ export interface PeakKafkaServerOptions {
   commitIntervalMs?: number;
   /** Observes each delivery outcome (metrics). */
   onOutcome?: (outcome: DeliveryOutcome) => void;
+  /** Where partitions retrying transiently are reported (/health, /metrics); default: a private one. */
+  health?: ConsumerHealth;
 }
 
 export interface DeliveryOutcome {
@@ -61,9 +72,16 @@ export interface DeliveryOutcome {
  * concurrently (handlers coalesce their SQL); what is committed is the end of the batch's
  * finished prefix (messages handled or dead-lettered, with none unfinished before them), every
  * `commitIntervalMs` while the batch runs and at its end: delivery is at least once, so
- * handlers must be idempotent. A failing message is retried with exponential backoff, and
- * after `retry.maxAttempts` (at once for permanent errors) is copied to `<topic>.DLQ` with
- * the error in headers; the partition then moves on.
+ * handlers must be idempotent.
+ *
+ * Failures are classified (classifyFailure). A transient one (database unavailable, timeout,
+ * deadlock, broker unreachable) is retried without limit and without skipping, with capped
+ * exponential backoff shared by the batch's failing messages; meanwhile the partition is
+ * paused (the backlog stays in the broker), reported in `health`, and the batch, so nothing
+ * after the failing message is committed, holds on (the member heartbeats). A permanent one is
+ * retried `retry.maxAttempts` times in all (at once for decode/schema errors and
+ * NonRetriableError) and then copied to `<topic>.DLQ` with the error in headers; the partition
+ * then moves on.
  */
 export class PeakKafkaServer extends Server<never, string> implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
@@ -73,10 +91,13 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
   private dlqPublisher: EventPublisher | null = null;
   private producer: Producer | null = null;
   private kafka: Kafka | null = null;
+  /** Partitions of this server's members that are retrying transiently. */
+  readonly health: ConsumerHealth;
 
   constructor(private readonly options: PeakKafkaServerOptions) {
     super();
     this.decode = options.decode ?? contractDecoder;
+    this.health = options.health ?? new ConsumerHealth();
   }
 
   override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
@@ -121,7 +142,9 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
-      eachBatchAutoResolve: true,
+      // Only what handleBatch resolves is committed: a batch left with unfinished messages
+      // (consumer stopping, partition revoked while it retries) must not be resolved to its end.
+      eachBatchAutoResolve: false,
       autoCommitInterval: this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: (payload) => this.handleBatch(group, consumer, payload),
@@ -143,25 +166,63 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
       while (prefix < messages.length && finished[prefix]) prefix += 1;
       if (!isStale()) resolveOffset(messages[prefix - 1].offset);
     };
+    const retry = this.partitionRetry(group, consumer, batch.topic, batch.partition, isRunning);
     let committing: Promise<void> | null = null;
     // The same timer heartbeats, so a batch that takes longer than the session (a slow
-    // downstream working through a backlog) does not cost the member its partitions.
+    // downstream working through a backlog, a database that is down) does not cost the member
+    // its partitions. When the consumer stops or the group rebalances, waiting retries are
+    // given up (their messages stay unfinished and uncommitted) so the member can leave or rejoin.
     const timer = setInterval(() => {
-      heartbeat().catch((err: unknown) => this.log.warn(`${group}: heartbeat inside a batch failed: ${(err as Error).message}`));
+      if (!isRunning() || isStale()) retry.abandon();
+      heartbeat().catch((err: unknown) => {
+        if (isRebalancing(err)) retry.abandon();
+        this.log.warn(`${group}: heartbeat inside a batch failed: ${(err as Error).message}`);
+      });
       committing ??= commitOffsetsIfNecessary()
         .catch((err: unknown) => this.log.warn(`${group}: committing inside a batch failed: ${(err as Error).message}`))
         .finally(() => (committing = null));
     }, this.options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS);
     try {
-      await Promise.all(messages.map((m, i) => this.deliver(group, batch.topic, batch.partition, m, consumer, heartbeat).then(() => onFinished(i))));
+      await Promise.all(
+        messages.map((m, i) =>
+          this.deliver(group, batch.topic, batch.partition, m, consumer, heartbeat, retry).then((done) => {
+            if (done) onFinished(i);
+          }),
+        ),
+      );
     } finally {
       clearInterval(timer);
+      retry.abandon();
       await committing;
     }
     await heartbeat();
   }
 
-  /** Runs the handler for one message until it succeeds or the message is dead-lettered. */
+  private partitionRetry(group: string, consumer: Consumer, topic: string, partition: number, isRunning: () => boolean): PartitionRetry {
+    const only = [{ topic, partitions: [partition] }];
+    return new PartitionRetry({
+      group,
+      topic,
+      partition,
+      policy: this.options.retry,
+      health: this.health,
+      pause: () => consumer.pause(only),
+      // A stopped consumer has nothing left to resume (and refuses); after a rebalance the
+      // partition must not stay paused in case it comes back to this member.
+      resume: () => {
+        if (isRunning()) consumer.resume(only);
+      },
+      onError: (what, err) => this.log.warn(`${group}: ${what} of ${topic}[${partition}] failed: ${(err as Error).message}`),
+    });
+  }
+
+  /**
+   * Runs the handler for one message until it succeeds or the message is dead-lettered (true),
+   * or until its batch is given up (false: the message stays unfinished). Transient failures
+   * are retried without limit, in the batch's shared turns, with the partition paused;
+   * permanent ones `retry.maxAttempts` times in all (at once for decode/schema errors), then
+   * the message goes to the DLQ.
+   */
   private async deliver(
     group: string,
     topic: string,
@@ -169,27 +230,77 @@ export class PeakKafkaServer extends Server<never, string> implements CustomTran
     message: KafkaMessage,
     consumer: Consumer,
     heartbeat: () => Promise<void>,
-  ): Promise<void> {
+    retry: PartitionRetry,
+  ): Promise<boolean> {
     const handler = this.messageHandlers.get(`${group}${KEY_SEPARATOR}${topic}`);
-    if (!handler) return;
+    if (!handler) return true;
     const started = performance.now();
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const data = this.decode(topic, message);
-        const context = new KafkaContext([message, partition, topic, consumer, heartbeat, this.producer as Producer]);
-        const result = await handler(data, context);
-        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-        this.report(group, topic, 'processed', started);
-        return;
-      } catch (err) {
-        if (isPermanentError(err) || attempt >= this.options.retry.maxAttempts) {
-          await this.deadLetter(group, topic, partition, message, err, attempt);
-          this.report(group, topic, 'dead-lettered', started);
-          return;
+    let transient = false;
+    let permanentFailures = 0;
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        let failure: unknown;
+        try {
+          const data = this.decode(topic, message);
+          const context = new KafkaContext([message, partition, topic, consumer, heartbeat, this.producer as Producer]);
+          const result = await handler(data, context);
+          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          this.report(group, topic, 'processed', started);
+          return true;
+        } catch (err) {
+          failure = err;
         }
+        if (retry.abandoned) return false;
+        const verdict = classifyFailure(failure);
+        if (verdict.class === 'transient') {
+          if (!transient) retry.enter(verdict, failure);
+          transient = true;
+          if (!(await retry.nextTurn())) return false;
+          retry.retried(verdict, failure);
+          this.report(group, topic, 'retried', started);
+          continue;
+        }
+        permanentFailures += 1;
+        if (verdict.immediate || permanentFailures >= this.options.retry.maxAttempts) {
+          if (!(await this.deadLetterUntilDone(group, topic, partition, message, failure, attempt, retry))) return false;
+          this.report(group, topic, 'dead-lettered', started);
+          return true;
+        }
+        if (!(await retry.sleep(backoffMs(this.options.retry, permanentFailures)))) return false;
         this.report(group, topic, 'retried', started);
-        await new Promise((r) => setTimeout(r, backoffMs(this.options.retry, attempt)));
       }
+    } finally {
+      if (transient) retry.leave();
+    }
+  }
+
+  /** Copies the message to its DLQ; a broker that cannot take it is a transient failure like any other. */
+  private async deadLetterUntilDone(
+    group: string,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    cause: unknown,
+    attempts: number,
+    retry: PartitionRetry,
+  ): Promise<boolean> {
+    let failing = false;
+    try {
+      for (;;) {
+        try {
+          await this.deadLetter(group, topic, partition, message, cause, attempts);
+          return true;
+        } catch (err) {
+          if (retry.abandoned) return false;
+          const verdict = classifyFailure(err);
+          this.log.warn(`${group}: dead-lettering ${topic}[${partition}]@${message.offset} failed (${verdict.reason}): ${(err as Error).message}`);
+          if (!failing) retry.enter({ ...verdict, class: 'transient' }, err);
+          failing = true;
+          if (!(await retry.nextTurn())) return false;
+        }
+      }
+    } finally {
+      if (failing) retry.leave();
     }
   }
 
