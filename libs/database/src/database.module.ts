@@ -28,7 +28,7 @@ export class DatabaseModule {
           imports: [DatabaseCoreModule],
           inject: [PostgresUrlResolver, databaseConfig.KEY],
           useFactory: async (resolver: PostgresUrlResolver, config: ConfigType<typeof databaseConfig>) =>
-            ({ ...buildDataSourceOptions(await resolver.resolve(), service, config.poolSize), name: service.name }),
+            ({ ...buildDataSourceOptions(await resolver.resolve(), service, config.poolSize, config.timeouts), name: service.name }),
         }),
       ],
       exports: [TypeOrmModule],

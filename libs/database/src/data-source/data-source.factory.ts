@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { DEFAULT_DATABASE_TIMEOUTS, DatabaseTimeouts } from '../config/database.config';
 
 /** What one service declares about its own tables. */
 export interface ServiceDatabaseOptions {
@@ -12,11 +14,27 @@ export interface ServiceDatabaseOptions {
   poolSize?: number;
 }
 
+/** TCP keep-alive probes on pooled connections start after this much silence. */
+const KEEP_ALIVE_INITIAL_DELAY_MS = 10_000;
+
 /**
  * DataSource options for one service: migrations run at start-up inside one transaction
  * each, never `synchronize`; each service has its own migrations table.
+ *
+ * Every connection of the pool has a connect timeout, a `statement_timeout` and an
+ * `idle_in_transaction_session_timeout` (`timeouts`, 0 = none), and TCP keep-alive, so a
+ * database that stops answering fails queries (a transient error the consumers retry)
+ * instead of hanging them. The pool's `error` event (an idle connection dropped: server
+ * restarted, connection terminated) is logged, never left unhandled: a dropped connection
+ * does not crash the process, the pool opens a new one on next use.
  */
-export function buildDataSourceOptions(url: string, service: ServiceDatabaseOptions, poolSize: number): DataSourceOptions {
+export function buildDataSourceOptions(
+  url: string,
+  service: ServiceDatabaseOptions,
+  poolSize: number,
+  timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS,
+): DataSourceOptions {
+  const log = new Logger(`database:${service.name}`);
   return {
     type: 'postgres',
     url,
@@ -27,6 +45,20 @@ export function buildDataSourceOptions(url: string, service: ServiceDatabaseOpti
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error'],
-    extra: { max: service.poolSize ?? poolSize },
+    connectTimeoutMS: timeouts.connectTimeoutMs,
+    poolErrorHandler: (err: unknown) => log.warn(`idle connection lost (the pool opens a new one on next use): ${describe(err)}`),
+    extra: {
+      max: service.poolSize ?? poolSize,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEP_ALIVE_INITIAL_DELAY_MS,
+      ...(timeouts.statementTimeoutMs > 0 ? { statement_timeout: timeouts.statementTimeoutMs } : {}),
+      ...(timeouts.idleInTransactionTimeoutMs > 0 ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs } : {}),
+    },
   };
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code} ${err.message}` : err.message;
 }
