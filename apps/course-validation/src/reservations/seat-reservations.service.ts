@@ -2,14 +2,25 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OrderCore, RejectReason } from '@peak/contracts';
-import { BatchCoalescer, ItemResult } from '@peak/messaging';
+import { OrderCore, RejectReason, Topics } from '@peak/contracts';
+import { BatchCoalescer, ItemResult, outboxInsertSql, OutboxRelay, outboxTable } from '@peak/messaging';
 import { AcquireOptions, StageCapacity } from '@peak/platform';
 import { courseValidationConfig } from '../config/course-validation.config';
 import { CATALOG_DATA_SOURCE } from '../config/course-validation.constants';
 
 /** Name of course-validation's stage in capacity reports. */
 export const COURSE_CHECK_STAGE = 'course-check';
+/** course-validation's schema (its outbox included). */
+export const CATALOG_SCHEMA = 'catalog';
+/** Injection token of the relay that publishes `catalog.outbox`. */
+export const CATALOG_OUTBOX = Symbol('CATALOG_OUTBOX');
+const OUTBOX = outboxTable(CATALOG_SCHEMA);
+
+/** One call of a batch: `report` writes its event (CourseChecked / SeatConfirmed) into the outbox in the same statement. */
+interface Reported<T> {
+  item: T;
+  report: boolean;
+}
 
 export interface CourseCheckResult {
   ok: boolean;
@@ -32,15 +43,18 @@ interface ReserveRow {
  * Checks courses and holds, sells or releases seats, batching concurrent calls into one SQL
  * round trip each. Every operation is idempotent per order: a check is recorded with its
  * outcome in the same statement that holds the seat, so a redelivered order gets the same
- * answer and never a second seat. Each check, from the event consumer or the RPC endpoint
+ * answer and never a second seat. The event path's results (CourseChecked, SeatConfirmed)
+ * are written into `catalog.outbox` by that same statement, so they commit with the seat and
+ * the outbox relay publishes them (a publish failing after the commit is retried); the RPC
+ * path (direct mode) writes none. Each check, from the event consumer or the RPC endpoint
  * alike, first waits for the stage's capacity (COURSE_CHECK_RPS, COURSE_CHECK_CONCURRENCY;
  * first come first served), then joins the batched reservation; releasing and selling a
  * held seat are not limited.
  */
 @Injectable()
 export class SeatReservationsService {
-  private readonly reserveBatch = new BatchCoalescer<OrderCore, CourseCheckResult>((items) => this.reserveMany(items));
-  private readonly confirmBatch = new BatchCoalescer<string, boolean>((ids) => this.confirmMany(ids));
+  private readonly reserveBatch = new BatchCoalescer<Reported<OrderCore>, CourseCheckResult>((items) => this.reserveMany(items));
+  private readonly confirmBatch = new BatchCoalescer<Reported<string>, boolean>((ids) => this.confirmMany(ids));
   private readonly releaseBatch = new BatchCoalescer<string, boolean>((ids) => this.releaseMany(ids));
 
   readonly capacity: StageCapacity;
@@ -48,6 +62,7 @@ export class SeatReservationsService {
   constructor(
     @InjectDataSource(CATALOG_DATA_SOURCE) private readonly db: DataSource,
     @Inject(courseValidationConfig.KEY) config: ConfigType<typeof courseValidationConfig>,
+    @Inject(CATALOG_OUTBOX) private readonly outbox: OutboxRelay,
   ) {
     this.capacity = new StageCapacity(COURSE_CHECK_STAGE, { ratePerSecond: config.checkRps, concurrency: config.checkConcurrency });
   }
@@ -58,12 +73,22 @@ export class SeatReservationsService {
    * says so at its turn.
    */
   check(order: OrderCore, options?: AcquireOptions): Promise<CourseCheckResult> {
-    return this.capacity.run(() => this.reserveBatch.submit(order), options);
+    return this.capacity.run(() => this.reserveBatch.submit({ item: order, report: false }), options);
+  }
+
+  /** check(), and its CourseChecked event committed to the outbox with it (the event path). */
+  checkAndReport(order: OrderCore): Promise<CourseCheckResult> {
+    return this.capacity.run(() => this.reserveBatch.submit({ item: order, report: true }));
   }
 
   /** Marks the order's held seat sold; false when the order holds no seat. */
   confirm(orderId: string): Promise<boolean> {
-    return this.confirmBatch.submit(orderId);
+    return this.confirmBatch.submit({ item: orderId, report: false });
+  }
+
+  /** confirm(), and, when the seat is sold, its SeatConfirmed event committed to the outbox with it (the event path). */
+  confirmAndReport(orderId: string): Promise<boolean> {
+    return this.confirmBatch.submit({ item: orderId, report: true });
   }
 
   /** Gives the order's held seat back; false when it held none (already released or never held). */
@@ -71,7 +96,9 @@ export class SeatReservationsService {
     return this.releaseBatch.submit(orderId);
   }
 
-  private async reserveMany(orders: OrderCore[]): Promise<Array<ItemResult<CourseCheckResult>>> {
+  private async reserveMany(items: Array<Reported<OrderCore>>): Promise<Array<ItemResult<CourseCheckResult>>> {
+    const orders = items.map((i) => i.item);
+    const reported = items.filter((i) => i.report).map((i) => ({ order_id: i.item.orderId, core: i.item }));
     const requests = orders.map((o) => ({
       order_id: o.orderId,
       course_id: o.courseId,
@@ -79,7 +106,22 @@ export class SeatReservationsService {
       expected_price_cents: o.expectedPriceCents,
       at: new Date(o.createdAtMs).toISOString(),
     }));
-    const rows: ReserveRow[] = await this.db.query(`SELECT * FROM catalog.reserve_seats($1::jsonb)`, [JSON.stringify(requests)]);
+    // The function runs once (a CTE with a volatile call is materialized); CourseChecked for each reported order from its outcome.
+    const rows: ReserveRow[] = await this.db.query(
+      `WITH r AS (SELECT * FROM catalog.reserve_seats($1::jsonb)),
+       events AS (
+         SELECT jsonb_agg(jsonb_build_object(
+                  'topic', '${Topics.CourseChecked}', 'key', r.order_id::text,
+                  'payload', jsonb_build_object('order', i.core, 'ok', r.ok, 'reason', r.reason, 'detail', r.detail,
+                                                'priceCents', r.price_cents, 'seatHeld', r.seat_held)) ORDER BY r.order_id) AS list
+           FROM r JOIN jsonb_to_recordset($2::jsonb) AS i(order_id uuid, core jsonb) USING (order_id)
+       ), outboxed AS (
+         ${outboxInsertSql(OUTBOX, '(SELECT list FROM events)')}
+       )
+       SELECT * FROM r`,
+      [JSON.stringify(requests), JSON.stringify(reported)],
+    );
+    if (reported.length > 0) this.outbox.wake();
     const byOrder = new Map(rows.map((r) => [r.order_id, r]));
     return orders.map((o) => {
       const row = byOrder.get(o.orderId);
@@ -91,15 +133,25 @@ export class SeatReservationsService {
     });
   }
 
-  private async confirmMany(orderIds: string[]): Promise<Array<ItemResult<boolean>>> {
+  private async confirmMany(items: Array<Reported<string>>): Promise<Array<ItemResult<boolean>>> {
+    const orderIds = items.map((i) => i.item);
+    const reported = [...new Set(items.filter((i) => i.report).map((i) => i.item))];
     const rows: Array<{ order_id: string }> = await this.db.query(
       `WITH sold AS (
          UPDATE catalog.seat_reservations SET status = 'SOLD', settled_at = coalesce(settled_at, now())
-          WHERE order_id = ANY($1::uuid[]) AND status IN ('HELD', 'SOLD') RETURNING order_id
+          WHERE order_id = ANY($1::uuid[]) AND status IN ('HELD', 'SOLD') RETURNING order_id, course_id
+       ), events AS (
+         SELECT jsonb_agg(jsonb_build_object(
+                  'topic', '${Topics.SeatConfirmed}', 'key', order_id::text,
+                  'payload', jsonb_build_object('orderId', order_id, 'courseId', course_id)) ORDER BY order_id) AS list
+           FROM sold WHERE order_id = ANY($2::uuid[])
+       ), outboxed AS (
+         ${outboxInsertSql(OUTBOX, '(SELECT list FROM events)')}
        )
        SELECT order_id FROM sold`,
-      [orderIds],
+      [orderIds, reported],
     );
+    if (reported.length > 0 && rows.length > 0) this.outbox.wake();
     const done = new Set(rows.map((r) => r.order_id));
     return orderIds.map((id) => ({ ok: true, value: done.has(id) }));
   }

@@ -9,8 +9,11 @@ import { OrderLedgerService } from './order-ledger.service';
 const MAX_TIMEOUTS_PER_SWEEP = 1_000;
 
 /**
- * Cancels orders still PENDING or VALIDATED after their deadline: each becomes a `timeout`
- * fact for the ledger (REJECTED TIMEOUT, and the REJECTED status event releases its seat).
+ * Cancels orders still PENDING after their deadline (their checks did not both come back):
+ * each becomes a `timeout` fact for the ledger (REJECTED TIMEOUT; the REJECTED status event,
+ * written to the outbox in the same transaction, releases a held seat even if publishing
+ * fails at first). A VALIDATED order is not the sweeper's: payment owns it from
+ * PaymentRequested on and applies the deadline to the charge (see order-state.ts).
  * Safe with several instances: the ledger's row locks and state checks make a second
  * timeout of the same order a no-op.
  */
@@ -37,7 +40,7 @@ export class OrderDeadlineSweeper implements OnApplicationBootstrap, OnApplicati
     await this.sweeping?.catch(() => undefined);
   }
 
-  /** Times out every overdue open order (up to a cap); returns how many were found. */
+  /** Times out every overdue PENDING order (up to a cap); returns how many were found. */
   sweepOnce(): Promise<number> {
     this.sweeping ??= this.sweep().finally(() => (this.sweeping = null));
     return this.sweeping;
@@ -46,7 +49,7 @@ export class OrderDeadlineSweeper implements OnApplicationBootstrap, OnApplicati
   private async sweep(): Promise<number> {
     const rows: Array<{ order_id: string }> = await this.db.query(
       `SELECT order_id FROM orders.orders
-        WHERE status IN ('PENDING', 'VALIDATED') AND deadline_at < now()
+        WHERE status = 'PENDING' AND deadline_at < now()
         ORDER BY deadline_at LIMIT $1`,
       [MAX_TIMEOUTS_PER_SWEEP],
     );

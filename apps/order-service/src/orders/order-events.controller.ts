@@ -39,7 +39,7 @@ export class OrderEventsController {
 
   @EventPattern(Topics.PaymentCompleted, GROUP)
   onPaymentCompleted(@Payload() e: PaymentCompletedEvent): Promise<void> {
-    return this.ledger.apply({ kind: 'payment', orderId: e.orderId, ok: e.ok, detail: e.detail });
+    return this.ledger.apply({ kind: 'payment', orderId: e.orderId, ok: e.ok, reason: e.reason, detail: e.detail });
   }
 
   @EventPattern(Topics.SeatConfirmed, GROUP)

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrderCore, OrderStatus, PaymentMethod, RejectReason } from '@peak/contracts';
-import { BatchCoalescer, EventPublisher, ItemResult } from '@peak/messaging';
+import { BatchCoalescer, ItemResult, OutboxEntry, outboxInsertSql, OutboxRelay, outboxRowsParam, outboxTable } from '@peak/messaging';
 import { ORDERS_DATA_SOURCE, orderServiceConfig } from '../config/order-service.config';
 import { OrdersMetrics } from '../metrics/orders.metrics';
 import { applyFact, Emission, factOrderId, OrderFact, OrderState } from './order-state';
@@ -11,6 +11,11 @@ import { insertPendingOrders } from './pending-orders.sql';
 
 /** Largest number of facts applied in one transaction. */
 const MAX_FACTS_PER_TRANSACTION = 1_000;
+/** Schema of the aggregator's tables, its outbox included. */
+export const ORDERS_SCHEMA = 'orders';
+/** Injection token of the relay that publishes `orders.outbox`. */
+export const ORDERS_OUTBOX = Symbol('ORDERS_OUTBOX');
+const OUTBOX = outboxTable(ORDERS_SCHEMA);
 
 /** Raised for a fact about an order the ledger has never seen; retried, then dead-lettered. */
 export class UnknownOrderError extends Error {
@@ -36,15 +41,17 @@ interface OrderRow {
   paid_at: Date | null;
   confirmed_at: Date | null;
   rejected_at: Date | null;
+  deadline_at: Date | null;
 }
 
 /**
  * The aggregator's write side: applies facts to orders in batches. One transaction per
  * batch inserts the orders it has not seen (from any fact carrying the order, so arrival
- * order does not matter), locks the touched rows, runs the state machine, writes the
- * changed rows back with one UPDATE, commits, and then publishes the resulting events.
- * A fact's promise resolves only after its events are durable at the broker, so the
- * consumer commits its offset only then (at-least-once, effects deduplicated by state).
+ * order does not matter), locks the touched rows, runs the state machine, and writes the
+ * changed rows back and the resulting events into `orders.outbox` with one statement, then
+ * commits and wakes the outbox relay, which publishes them. A fact's promise resolves once
+ * the transaction committed: its events are durable in the outbox, so the consumer may
+ * commit its offset (a publish failing after the commit is retried by the relay, never lost).
  */
 @Injectable()
 export class OrderLedgerService {
@@ -53,20 +60,20 @@ export class OrderLedgerService {
 
   constructor(
     @InjectDataSource(ORDERS_DATA_SOURCE) private readonly db: DataSource,
-    private readonly publisher: EventPublisher,
+    @Inject(ORDERS_OUTBOX) private readonly outbox: OutboxRelay,
     private readonly metrics: OrdersMetrics,
     @Inject(orderServiceConfig.KEY) private readonly config: ConfigType<typeof orderServiceConfig>,
   ) {}
 
-  /** Applies one fact; resolves once stored and its consequences are published. */
+  /** Applies one fact; resolves once it and its consequences (in the outbox) are committed. */
   apply(fact: OrderFact): Promise<void> {
     return this.batch.submit(fact);
   }
 
   private async applyMany(facts: OrderFact[]): Promise<Array<ItemResult<void>>> {
     const now = new Date();
-    const { results, emits } = await this.db.transaction((em) => this.transact(em, facts, now));
-    await Promise.all(emits.map((e) => this.publisher.publish(e.topic, e.key, e.event as never)));
+    const { results, emitted } = await this.db.transaction((em) => this.transact(em, facts, now));
+    if (emitted) this.outbox.wake();
     return results;
   }
 
@@ -75,7 +82,7 @@ export class OrderLedgerService {
     const ids = [...new Set(facts.map(factOrderId))].sort();
     const rows: OrderRow[] = await em.query(
       `SELECT order_id, buyer_id, course_id, payment_method, status, reason, detail, auth_ok, course_ok, seat_held,
-              amount_cents, validated_at, paid_at, confirmed_at, rejected_at
+              amount_cents, validated_at, paid_at, confirmed_at, rejected_at, deadline_at
          FROM orders.orders WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE`,
       [ids],
     );
@@ -95,8 +102,8 @@ export class OrderLedgerService {
       emits.push(...t.emits);
       return { ok: true, value: undefined };
     });
-    if (changed.size > 0) await this.writeBack(em, [...changed].map((id) => states.get(id) as OrderState));
-    return { results, emits };
+    await this.writeBack(em, [...changed].map((id) => states.get(id) as OrderState), emits);
+    return { results, emitted: emits.length > 0 };
   }
 
   private async insertNew(em: EntityManager, facts: OrderFact[]): Promise<void> {
@@ -105,7 +112,10 @@ export class OrderLedgerService {
     await insertPendingOrders((sql, params) => em.query(sql, params), [...cores.values()], this.config.orderDeadlineMs);
   }
 
-  private async writeBack(em: EntityManager, states: OrderState[]): Promise<void> {
+  /** Writes the changed orders and inserts their events into the outbox, in one statement. */
+  private async writeBack(em: EntityManager, states: OrderState[], emits: Emission[]): Promise<void> {
+    if (states.length === 0 && emits.length === 0) return;
+    const entries: OutboxEntry[] = emits.map((e) => ({ topic: e.topic, key: e.key, event: e.event, headers: e.headers }));
     const rows = states.map((s) => ({
       order_id: s.orderId,
       status: s.status,
@@ -121,14 +131,19 @@ export class OrderLedgerService {
       rejected_at: s.rejectedAt,
     }));
     await em.query(
-      `UPDATE orders.orders o SET status = x.status, reason = x.reason, detail = x.detail, auth_ok = x.auth_ok,
+      `WITH written AS (
+         UPDATE orders.orders o SET status = x.status, reason = x.reason, detail = x.detail, auth_ok = x.auth_ok,
               course_ok = x.course_ok, seat_held = x.seat_held, amount_cents = x.amount_cents,
               validated_at = x.validated_at, paid_at = x.paid_at, confirmed_at = x.confirmed_at, rejected_at = x.rejected_at
          FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, status text, reason text, detail text, auth_ok boolean,
               course_ok boolean, seat_held boolean, amount_cents integer, validated_at timestamptz, paid_at timestamptz,
               confirmed_at timestamptz, rejected_at timestamptz)
-        WHERE o.order_id = x.order_id`,
-      [JSON.stringify(rows)],
+        WHERE o.order_id = x.order_id
+       ), outboxed AS (
+         ${outboxInsertSql(OUTBOX, '$2')}
+       )
+       SELECT 1`,
+      [JSON.stringify(rows), outboxRowsParam(entries)],
     );
   }
 }
@@ -150,5 +165,6 @@ function toState(r: OrderRow): OrderState {
     paidAt: r.paid_at,
     confirmedAt: r.confirmed_at,
     rejectedAt: r.rejected_at,
+    deadlineAt: r.deadline_at,
   };
 }

@@ -1,4 +1,5 @@
 import { OrderCore, Topics } from '@peak/contracts';
+import { DEADLINE_AT_HEADER } from '@peak/messaging';
 import { applyFact, OrderFact, OrderState } from './order-state';
 
 const now = new Date('2025-01-01T00:00:00Z');
@@ -8,9 +9,12 @@ const core: OrderCore = {
 const pending: OrderState = {
   orderId: 'o-1', buyerId: 'u-1', courseId: 'c-1', paymentMethod: 'alipay', status: 'PENDING', reason: null, detail: '',
   authOk: null, courseOk: null, seatHeld: false, amountCents: null, validatedAt: null, paidAt: null, confirmedAt: null, rejectedAt: null,
+  deadlineAt: new Date('2025-01-01T00:01:00Z'),
 };
 const authOk: OrderFact = { kind: 'auth', order: core, ok: true, detail: '' };
 const courseOk: OrderFact = { kind: 'course', order: core, ok: true, reason: '', detail: '', priceCents: 990, seatHeld: true };
+const paid: OrderFact = { kind: 'payment', orderId: 'o-1', ok: true, reason: '', detail: '' };
+const timeout: OrderFact = { kind: 'timeout', orderId: 'o-1' };
 
 function run(...facts: OrderFact[]) {
   let state = pending;
@@ -33,7 +37,7 @@ describe('applyFact', () => {
   });
 
   it('walks PAID → CONFIRMED on payment success and seat confirmation', () => {
-    const { state } = run(authOk, courseOk, { kind: 'payment', orderId: 'o-1', ok: true, detail: '' }, { kind: 'seat-confirmed', orderId: 'o-1' });
+    const { state } = run(authOk, courseOk, paid, { kind: 'seat-confirmed', orderId: 'o-1' });
     expect(state.status).toBe('CONFIRMED');
   });
 
@@ -54,14 +58,45 @@ describe('applyFact', () => {
   });
 
   it('rejects PAYMENT_FAILED from VALIDATED', () => {
-    const { state } = run(authOk, courseOk, { kind: 'payment', orderId: 'o-1', ok: false, detail: 'declined' });
+    const { state } = run(authOk, courseOk, { kind: 'payment', orderId: 'o-1', ok: false, reason: 'PAYMENT_FAILED', detail: 'declined' });
     expect(state).toMatchObject({ status: 'REJECTED', reason: 'PAYMENT_FAILED', seatHeld: true });
   });
 
-  it('times out only open orders', () => {
-    expect(run({ kind: 'timeout', orderId: 'o-1' }).state).toMatchObject({ status: 'REJECTED', reason: 'TIMEOUT' });
-    const paid = run(authOk, courseOk, { kind: 'payment', orderId: 'o-1', ok: true, detail: '' });
-    expect(applyFact(paid.state, { kind: 'timeout', orderId: 'o-1' }, now).state.status).toBe('PAID');
+  it('times out only orders still PENDING (checks not both back)', () => {
+    expect(run(timeout).state).toMatchObject({ status: 'REJECTED', reason: 'TIMEOUT' });
+    expect(run(authOk, timeout).state).toMatchObject({ status: 'REJECTED', reason: 'TIMEOUT' });
+    expect(applyFact(run(authOk, courseOk, paid).state, timeout, now).state.status).toBe('PAID');
+  });
+
+  it('sends the order deadline with the payment request, as payment\'s deadline to start the charge', () => {
+    const t = applyFact(run(authOk).state, courseOk, now);
+    const request = t.emits.find((e) => e.topic === Topics.PaymentRequested);
+    expect(request?.headers).toEqual({ [DEADLINE_AT_HEADER]: String(pending.deadlineAt?.getTime()) });
+  });
+
+  describe('the deadline against a charge in flight (payment owns a VALIDATED order)', () => {
+    it('timeout first, late successful charge second: the charge counts, the order is PAID and keeps its seat', () => {
+      const { state, topics } = run(authOk, courseOk, timeout, paid);
+      expect(state).toMatchObject({ status: 'PAID', reason: null, seatHeld: true });
+      expect(topics).not.toContain(`${Topics.OrderStatus}:REJECTED`);
+    });
+
+    it('successful charge first, timeout second: PAID, the timeout changes nothing', () => {
+      const { state, topics } = run(authOk, courseOk, paid, timeout);
+      expect(state).toMatchObject({ status: 'PAID', reason: null });
+      expect(topics).not.toContain(`${Topics.OrderStatus}:REJECTED`);
+    });
+
+    it('payment gave up at the deadline (nothing charged): REJECTED TIMEOUT and the seat goes back', () => {
+      const { state, topics } = run(authOk, courseOk, timeout, { kind: 'payment', orderId: 'o-1', ok: false, reason: 'TIMEOUT', detail: 'deadline passed' });
+      expect(state).toMatchObject({ status: 'REJECTED', reason: 'TIMEOUT', seatHeld: true });
+      expect(topics[topics.length - 1]).toBe(`${Topics.OrderStatus}:REJECTED`);
+    });
+
+    it('once REJECTED by payment, a late success (impossible from payment\'s record, but redelivered) changes nothing', () => {
+      const failed = run(authOk, courseOk, { kind: 'payment', orderId: 'o-1', ok: false, reason: 'TIMEOUT', detail: '' }).state;
+      expect(applyFact(failed, paid, now).state.status).toBe('REJECTED');
+    });
   });
 
   it('re-emits what the state demands on a duplicate fact, without changing it', () => {

@@ -7,6 +7,7 @@ import {
   RejectReason,
   Topics,
 } from '@peak/contracts';
+import { deadlineHeader } from '@peak/messaging';
 
 /** The aggregator's view of one order (one row of orders.orders). */
 export interface OrderState {
@@ -25,6 +26,8 @@ export interface OrderState {
   paidAt: Date | null;
   confirmedAt: Date | null;
   rejectedAt: Date | null;
+  /** When the order times out if still PENDING; travels with PaymentRequested as payment's deadline to start the charge. */
+  deadlineAt: Date | null;
 }
 
 /** Everything the aggregator learns about an order, from events or from the deadline sweeper. */
@@ -32,13 +35,13 @@ export type OrderFact =
   | { kind: 'created'; order: OrderCore }
   | { kind: 'auth'; order: OrderCore; ok: boolean; detail: string }
   | { kind: 'course'; order: OrderCore; ok: boolean; reason: RejectReason | ''; detail: string; priceCents: number; seatHeld: boolean }
-  | { kind: 'payment'; orderId: string; ok: boolean; detail: string }
+  | { kind: 'payment'; orderId: string; ok: boolean; reason: RejectReason | ''; detail: string }
   | { kind: 'seat-confirmed'; orderId: string }
   | { kind: 'timeout'; orderId: string };
 
 export type Emission =
-  | { topic: typeof Topics.PaymentRequested; key: string; event: PaymentRequestedEvent }
-  | { topic: typeof Topics.OrderStatus; key: string; event: OrderStatusEvent };
+  | { topic: typeof Topics.PaymentRequested; key: string; event: PaymentRequestedEvent; headers?: Record<string, string> }
+  | { topic: typeof Topics.OrderStatus; key: string; event: OrderStatusEvent; headers?: Record<string, string> };
 
 export interface Transition {
   state: OrderState;
@@ -66,10 +69,12 @@ function statusEvent(s: OrderState, now: Date): Emission {
   };
 }
 
+/** Asks payment to charge; the order's deadline goes with it (payment gives up on a charge it has not started by then). */
 function paymentRequest(s: OrderState): Emission {
   return {
     topic: Topics.PaymentRequested,
     key: s.orderId,
+    ...(s.deadlineAt ? { headers: deadlineHeader(s.deadlineAt.getTime()) } : {}),
     event: {
       orderId: s.orderId,
       buyerId: s.buyerId,
@@ -120,7 +125,14 @@ function decide(s: OrderState, now: Date, courseReason: RejectReason | '', detai
 
 /**
  * The order state machine: PENDING → VALIDATED → PAID → CONFIRMED, or REJECTED with a
- * reason. Pure: returns the next state and the events to publish after it is stored.
+ * reason. Pure: returns the next state and the events to publish (through the outbox, in the
+ * transaction that stores it).
+ *
+ * Where money is decided: from VALIDATED on (PaymentRequested sent) payment alone decides the
+ * order's fate. The deadline cannot reject a VALIDATED order, so no order is REJECTED while
+ * its charge may still succeed; payment applies the deadline to the charge instead (it gives
+ * up on a charge it has not started by the order's deadline and reports TIMEOUT, having
+ * charged nothing).
  */
 export function applyFact(s: OrderState, fact: OrderFact, now: Date): Transition {
   const unchanged: Transition = { state: s, changed: false, emits: currentDemands(s, now) };
@@ -140,7 +152,7 @@ export function applyFact(s: OrderState, fact: OrderFact, now: Date): Transition
       );
     case 'payment':
       if (s.status !== 'VALIDATED') return unchanged;
-      if (!fact.ok) return reject(s, 'PAYMENT_FAILED', fact.detail, now);
+      if (!fact.ok) return reject(s, fact.reason === 'TIMEOUT' ? 'TIMEOUT' : 'PAYMENT_FAILED', fact.detail, now);
       {
         const state: OrderState = { ...s, status: 'PAID', paidAt: now };
         return { state, changed: true, emits: [statusEvent(state, now)] };
@@ -152,7 +164,8 @@ export function applyFact(s: OrderState, fact: OrderFact, now: Date): Transition
         return { state, changed: true, emits: [statusEvent(state, now)] };
       }
     case 'timeout':
-      if (s.status !== 'PENDING' && s.status !== 'VALIDATED') return { state: s, changed: false, emits: [] };
+      // Only an order whose checks have not both come back; a VALIDATED order belongs to payment.
+      if (s.status !== 'PENDING') return { state: s, changed: false, emits: [] };
       return reject(s, 'TIMEOUT', 'order passed its deadline', now);
   }
 }

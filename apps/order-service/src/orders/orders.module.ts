@@ -6,7 +6,8 @@ import { Order } from './order.entity';
 import { OrdersController } from './orders.controller';
 import { OrderIntakeService } from './order-intake.service';
 import { OrdersQueryService } from './orders-query.service';
-import { OrderLedgerService } from './order-ledger.service';
+import { provideOutboxRelay } from '@peak/messaging';
+import { OrderLedgerService, ORDERS_OUTBOX, ORDERS_SCHEMA } from './order-ledger.service';
 import { OrderEventsController } from './order-events.controller';
 import { OrderDeadlineSweeper } from './order-deadline.sweeper';
 import { OrderBodyPipe } from './order-body.pipe';
@@ -31,7 +32,9 @@ import { DirectOrderIntakeService } from './direct/direct-order-intake.service';
     OrdersQueryService,
     OrderLedgerService,
     OrderDeadlineSweeper,
+    // Publishes orders.outbox (the aggregator's and the sweeper's events), in every process of order-service.
+    provideOutboxRelay(ORDERS_OUTBOX, ORDERS_DATA_SOURCE, ORDERS_SCHEMA),
   ],
-  exports: [OrderLedgerService, OrderDeadlineSweeper],
+  exports: [OrderLedgerService, OrderDeadlineSweeper, ORDERS_OUTBOX],
 })
 export class OrdersModule {}

@@ -16,6 +16,10 @@ export class Payment {
   @Column({ type: 'text' })
   status!: PaymentStatus;
 
+  /** Why a FAILED charge failed: PAYMENT_FAILED (declined) or TIMEOUT (given up at the order's deadline, nothing charged); '' otherwise. */
+  @Column({ type: 'text', default: '' })
+  reason!: '' | 'PAYMENT_FAILED' | 'TIMEOUT';
+
   @Column({ name: 'transaction_id', type: 'text' })
   transactionId!: string;
 

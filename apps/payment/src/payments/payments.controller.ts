@@ -1,22 +1,24 @@
 import { Controller, UseFilters } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, KafkaContext, Payload } from '@nestjs/microservices';
 import { ConsumerGroups, PaymentRequestedEvent, Topics } from '@peak/contracts';
-import { EventPublisher, RethrowRpcExceptionFilter } from '@peak/messaging';
+import { readDeadlineHeader, RethrowRpcExceptionFilter } from '@peak/messaging';
 import { PaymentsService } from './payments.service';
 
 /** payment's event handler (consumer group `payment`). */
 @Controller()
 @UseFilters(RethrowRpcExceptionFilter)
 export class PaymentsController {
-  constructor(
-    private readonly payments: PaymentsService,
-    private readonly publisher: EventPublisher,
-  ) {}
+  constructor(private readonly payments: PaymentsService) {}
 
-  /** Charges a validated order through its method's gateway and reports the outcome. */
+  /**
+   * Charges a validated order through its method's gateway, or gives up when the order's
+   * deadline (the `deadline-at-ms` header) passed before payment started the charge.
+   * PaymentCompleted goes through `payments.outbox`, committed with the outcome.
+   */
   @EventPattern(Topics.PaymentRequested, { group: ConsumerGroups.Payment })
-  async onPaymentRequested(@Payload() request: PaymentRequestedEvent): Promise<void> {
-    const completed = await this.payments.process(request);
-    await this.publisher.publish(Topics.PaymentCompleted, request.orderId, completed);
+  async onPaymentRequested(@Payload() request: PaymentRequestedEvent, @Ctx() context: unknown): Promise<void> {
+    const headers = context instanceof KafkaContext ? (context.getMessage().headers as Record<string, unknown> | undefined) : undefined;
+    const deadlineAtMs = readDeadlineHeader(headers);
+    await this.payments.process(request, { report: true, deadlineAtMs });
   }
 }
