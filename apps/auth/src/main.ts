@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ConsumerGroups } from '@peak/contracts';
 import { MessagingModule } from '@peak/messaging';
-import { runApp } from '@peak/platform';
+import { runApp, ServiceHealthModule } from '@peak/platform';
 import { AuthModule } from './auth.module';
 
-@Module({ imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }), MessagingModule.forRoot(), AuthModule] })
+@Module({ imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }), MessagingModule.forRoot(), AuthModule, ServiceHealthModule] })
 class StandaloneModule {}
 
 /** auth alone: `nest start auth` (or node -r @swc-node/register apps/auth/src/main.ts). */

@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ConsumerGroups } from '@peak/contracts';
 import { MessagingModule } from '@peak/messaging';
-import { runApp } from '@peak/platform';
+import { runApp, ServiceHealthModule } from '@peak/platform';
 import { CourseValidationModule } from './course-validation.module';
 
-@Module({ imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }), MessagingModule.forRoot(), CourseValidationModule] })
+@Module({ imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }), MessagingModule.forRoot(), CourseValidationModule, ServiceHealthModule] })
 class StandaloneModule {}
 
 /** course-validation alone: `nest start course-validation` (or node -r @swc-node/register apps/course-validation/src/main.ts). */

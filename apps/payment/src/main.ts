@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ConsumerGroups } from '@peak/contracts';
 import { MessagingModule } from '@peak/messaging';
-import { runApp } from '@peak/platform';
+import { runApp, ServiceHealthModule } from '@peak/platform';
 import { PaymentModule } from './payment.module';
 
-@Module({ imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }), MessagingModule.forRoot(), PaymentModule] })
+@Module({ imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }), MessagingModule.forRoot(), PaymentModule, ServiceHealthModule] })
 class StandaloneModule {}
 
 /** payment alone: `nest start payment` (or node -r @swc-node/register apps/payment/src/main.ts). */

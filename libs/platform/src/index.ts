@@ -3,3 +3,4 @@ export * from './validation.pipe';
 export * from './fastify-adapter';
 export * from './run-app';
 export * from './capacity';
+export * from './health';

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { ConsumersHealthIndicator } from '@peak/platform';
 import { ORDERS_DATA_SOURCE } from '../config/order-service.config';
 import { BrokerHealthIndicator } from './broker.health';
 
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly broker: BrokerHealthIndicator,
+    private readonly consumers: ConsumersHealthIndicator,
     @InjectDataSource(ORDERS_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
@@ -22,6 +24,8 @@ export class HealthController {
     return this.health.check([
       () => this.db.pingCheck('database', { connection: this.dataSource }),
       () => this.broker.check('broker'),
+      // Down while one of this process's partitions retries a transient failure (database away).
+      () => this.consumers.check('consumers'),
     ]);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DeliveryStats } from '@peak/messaging';
+import { ConsumerHealth, DeliveryStats } from '@peak/messaging';
 
 const INTAKE_BUCKETS_SECONDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
@@ -26,8 +26,9 @@ export class OrdersMetrics {
     labelNames: ['status', 'reason'] as const,
     registers: [this.registry],
   });
-  constructor(deliveryStats: DeliveryStats) {
+  constructor(deliveryStats: DeliveryStats, consumerHealth: ConsumerHealth) {
     collectDefaultMetrics({ register: this.registry });
+    registerConsumerHealthMetrics(this.registry, consumerHealth);
     new Gauge({
       name: 'events_delivered',
       help: 'Event deliveries in this process by consumer group, topic and outcome (processed, retried, dead-lettered)',
@@ -51,4 +52,38 @@ export class OrdersMetrics {
   transition(status: string, reason: string | null): void {
     this.transitions.inc({ status, reason: reason ?? '' });
   }
+}
+
+/**
+ * The consumers' degraded state (ConsumerHealth), read at scrape time:
+ * `consumer_partitions_retrying{group}` partitions waiting out a transient failure now (paused,
+ * backlog kept in the broker), `consumer_transient_retries_total{group}` retries since start.
+ */
+function registerConsumerHealthMetrics(registry: Registry, health: ConsumerHealth): void {
+  new Gauge({
+    name: 'consumer_partitions_retrying',
+    help: 'Partitions of this process paused while retrying a transient failure (database unavailable, timeout, deadlock), by consumer group',
+    labelNames: ['group'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const byGroup = new Map<string, number>();
+      for (const p of health.retrying()) byGroup.set(p.group, (byGroup.get(p.group) ?? 0) + 1);
+      for (const [group, count] of byGroup) this.set({ group }, count);
+    },
+  });
+  const reported = new Map<string, number>();
+  new Counter({
+    name: 'consumer_transient_retries_total',
+    help: 'Deliveries retried after a transient failure, by consumer group',
+    labelNames: ['group'] as const,
+    registers: [registry],
+    collect() {
+      for (const { group, retries } of health.transientRetries()) {
+        const delta = retries - (reported.get(group) ?? 0);
+        if (delta > 0) this.inc({ group }, delta);
+        reported.set(group, retries);
+      }
+    },
+  });
 }
