@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { startEmbeddedPostgres, TestPostgres } from '@peak/testing';
 import { DEFAULT_DATABASE_TIMEOUTS } from '../config/database.config';
 import { buildDataSourceOptions } from './data-source.factory';
+import { GuardedPgClient } from './guarded-pg-client';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const service = { name: 'spec', entities: [], migrations: [] };
@@ -70,14 +71,22 @@ describe(buildDataSourceOptions.name, () => {
       await admin.end();
     }
     // The pool's idle client gets 57P01 asynchronously; unhandled, that 'error' event would crash the process.
-    const [{ pid: next }] = await waitForValue(async () => {
+    const [{ pid: next }] = await waitForValue<Array<{ pid: number }>>(async () => {
       try {
-        return await ds.query('SELECT pg_backend_pid() AS pid');
+        return (await ds.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
       } catch {
         return undefined;
       }
     });
     expect(next).not.toBe(pid);
+  });
+
+  it('pools only clients that always listen for errors (a FATAL message arriving between checkout and the caller attaching its listener must not end the process)', () => {
+    const options = buildDataSourceOptions(db.url, service, 2) as { extra?: { Client?: unknown } };
+    expect(options.extra?.Client).toBe(GuardedPgClient);
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    expect(() => new Client().emit('error', terminated)).toThrow('terminating connection');
+    expect(() => new GuardedPgClient().emit('error', terminated)).not.toThrow();
   });
 
   it('gives up connecting after the connect timeout when the server accepts but never answers', async () => {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { DEFAULT_DATABASE_TIMEOUTS, DatabaseTimeouts } from '../config/database.config';
+import { GuardedPgClient } from './guarded-pg-client';
 
 /** What one service declares about its own tables. */
 export interface ServiceDatabaseOptions {
@@ -25,8 +26,9 @@ const KEEP_ALIVE_INITIAL_DELAY_MS = 10_000;
  * `idle_in_transaction_session_timeout` (`timeouts`, 0 = none), and TCP keep-alive, so a
  * database that stops answering fails queries (a transient error the consumers retry)
  * instead of hanging them. The pool's `error` event (an idle connection dropped: server
- * restarted, connection terminated) is logged, never left unhandled: a dropped connection
- * does not crash the process, the pool opens a new one on next use.
+ * restarted, connection terminated) is logged, never left unhandled, and every client always
+ * listens for errors (GuardedPgClient): a dropped connection does not crash the process, the
+ * pool opens a new one on next use.
  */
 export function buildDataSourceOptions(
   url: string,
@@ -48,6 +50,7 @@ export function buildDataSourceOptions(
     connectTimeoutMS: timeouts.connectTimeoutMs,
     poolErrorHandler: (err: unknown) => log.warn(`idle connection lost (the pool opens a new one on next use): ${describe(err)}`),
     extra: {
+      Client: GuardedPgClient,
       max: service.poolSize ?? poolSize,
       keepAlive: true,
       keepAliveInitialDelayMillis: KEEP_ALIVE_INITIAL_DELAY_MS,
