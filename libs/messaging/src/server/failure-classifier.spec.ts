@@ -23,6 +23,7 @@ describe(classifyFailure.name, () => {
     ['connection refused', systemError('ECONNREFUSED')],
     ['connection reset', systemError('ECONNRESET')],
     ['socket timeout', systemError('ETIMEDOUT')],
+    ['broken pipe', systemError('EPIPE')],
     ['pg: connection terminated', new Error('Connection terminated unexpectedly')],
     ['pg: connection timeout', new Error('Connection terminated due to connection timeout')],
     ['pg-pool: timeout acquiring a client', new Error('timeout exceeded when trying to connect')],
@@ -54,6 +55,7 @@ describe(classifyFailure.name, () => {
     ['index row too large', pgError('54000', 'index row size 8016 exceeds maximum 2712'), 'postgres 54000'],
     ['a syntax error', pgError('42601'), 'postgres 42601'],
     ['an unknown error', new Error('something odd'), 'Error'],
+    ['a Node error that is not about the connection', Object.assign(new Error('bad file descriptor'), { code: 'EBADF' }), 'Error'],
   ])('%s is permanent after the retries', (_label, err, reason) => {
     expect(classifyFailure(err)).toEqual({ class: 'permanent', immediate: false, reason });
   });

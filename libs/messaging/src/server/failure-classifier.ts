@@ -169,8 +169,9 @@ function sqlState(err: unknown): string | null {
   return null;
 }
 
+/** Five characters of [0-9A-Z] with a digit (every SQLSTATE has one; Node codes such as EPIPE have none). */
 function isSqlState(code: string): boolean {
-  return code.length === 5 && /^[0-9A-Z]{5}$/.test(code);
+  return code.length === 5 && /^[0-9A-Z]{5}$/.test(code) && /[0-9]/.test(code);
 }
 
 function errorName(err: unknown): string {
