@@ -105,7 +105,7 @@ export async function runFlashSale(options: FlashSaleOptions, launcher: StackLau
     for (const r of records) {
       io.log(
         `[${r.mode}] invariants (PostgreSQL + broker): lost ${r.summary.lost}, oversold ${r.summary.oversold}, ` +
-          `double charged ${r.summary.doubleCharged} → ${r.summary.ok ? 'OK' : 'BROKEN'}` +
+          `double charged ${r.summary.doubleCharged}, charged without a seat ${r.summary.chargedWithoutSeat} → ${r.summary.ok ? 'OK' : 'BROKEN'}` +
           (r.summary.invariantExamples.length ? ` (e.g. ${r.summary.invariantExamples.slice(0, 3).join(', ')})` : ''),
       );
     }

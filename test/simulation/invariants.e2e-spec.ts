@@ -61,6 +61,20 @@ describe('invariant checks read PostgreSQL and the broker', () => {
     expect(report.doubleCharged).toBe(1);
     expect(report.examples.join('\n')).toContain(receiptOnly);
   });
+
+  it('counts a successful charge on a rejected order as charged without a seat, never a charge given up at the deadline', async () => {
+    const before = (await probe.invariants([])).chargedWithoutSeat;
+    const [charged, givenUp, paid] = [randomUUID(), randomUUID(), randomUUID()];
+    await insertOrder(charged, 'buyer-c1', 'REJECTED');
+    await insertPayment(charged);
+    await insertOrder(givenUp, 'buyer-c2', 'REJECTED');
+    await h.pool.query(`INSERT INTO payments.payments (order_id, method, amount_cents, status, reason) VALUES ($1, 'alipay', 500, 'FAILED', 'TIMEOUT')`, [givenUp]);
+    await insertOrder(paid, 'buyer-c3', 'PAID');
+    await insertPayment(paid);
+    const report = await probe.invariants([]);
+    expect(report.chargedWithoutSeat - before).toBe(1);
+    expect(report.examples.join('\n')).toContain(`charged without a seat ${charged} (REJECTED)`);
+  });
 });
 
 describe('the probe reads the run\'s timeline from the rows\' own timestamps', () => {
@@ -122,31 +136,58 @@ describe('the probe reads the run\'s timeline from the rows\' own timestamps', (
   });
 });
 
+/** A stack whose intake answers 202 at once and whose probe reports `invariants` at the end. */
+async function stubStack(invariants: InvariantReport): Promise<{ launcher: StackLauncher; close: () => void }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ orderId: randomUUID(), status: 'PENDING' })));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const launcher: StackLauncher = {
+    start: async (): Promise<RunningStack> => ({
+      topology: 'single',
+      processes: [],
+      processCpuSeconds: async () => ({ all: 0 }),
+      baseUrl: `http://127.0.0.1:${port}`,
+      courseId: 'c',
+      tokens: ['t'],
+      probe: {
+        orderCounts: async () => ({ total: 20, confirmed: 20, rejected: 0, rejectedByReason: {}, paid: 20 }),
+        consumerLag: async () => [],
+        invariants: async () => invariants,
+      },
+      stop: async () => undefined,
+    }),
+  };
+  return { launcher, close: () => server.close() };
+}
+
 describe('exit code', () => {
+  it('a run that charged a buyer without a seat fails: ok false, exit code 1, printed with the other invariants', async () => {
+    const stack = await stubStack({ lost: 0, missing: 0, oversold: 0, doubleCharged: 0, chargedWithoutSeat: 1, confirmedWithoutReceipt: 0, ordersOnBroker: 20, examples: ['charged without a seat o-1 (REJECTED)'] });
+    const dir = mkdtempSync(join(tmpdir(), 'flash-sale-exit-'));
+    const lines: string[] = [];
+    try {
+      const outcome = await runFlashSale(parseOptions(['--orders', '20', '--burst-seconds', '0.2', '--no-dashboard', '--report-dir', dir]), stack.launcher, {
+        log: (l) => lines.push(l),
+        printJson: () => undefined,
+        tty: false,
+      });
+      expect(outcome.exitCode).toBe(EXIT_INVARIANT_BROKEN);
+      expect(outcome.report.ok).toBe(false);
+      expect(outcome.report.runs[0].chargedWithoutSeat).toBe(1);
+      expect(lines.join('\n')).toMatch(/lost 0, oversold 0, double charged 0, charged without a seat 1 → BROKEN/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      stack.close();
+    }
+  });
+
   it('a run with a broken invariant ends with exit code 1 and says BROKEN', async () => {
-    const server = http.createServer((req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ orderId: randomUUID(), status: 'PENDING' })));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as AddressInfo).port;
-    const launcher: StackLauncher = {
-      start: async (): Promise<RunningStack> => ({
-        topology: 'single',
-        processes: [],
-        processCpuSeconds: async () => ({ all: 0 }),
-        baseUrl: `http://127.0.0.1:${port}`,
-        courseId: 'c',
-        tokens: ['t'],
-        probe: {
-          // Every order final at once; the final check finds one oversold seat.
-          orderCounts: async () => ({ total: 20, confirmed: 20, rejected: 0, rejectedByReason: {}, paid: 20 }),
-          consumerLag: async () => [],
-          invariants: async () => ({ lost: 0, missing: 0, oversold: 1, doubleCharged: 0, chargedWithoutSeat: 0, confirmedWithoutReceipt: 0, ordersOnBroker: 20, examples: ['seats total 19'] }),
-        },
-        stop: async () => undefined,
-      }),
-    };
+    // Every order final at once; the final check finds one oversold seat.
+    const stack = await stubStack({ lost: 0, missing: 0, oversold: 1, doubleCharged: 0, chargedWithoutSeat: 0, confirmedWithoutReceipt: 0, ordersOnBroker: 20, examples: ['seats total 19'] });
+    const launcher = stack.launcher;
     const dir = mkdtempSync(join(tmpdir(), 'flash-sale-exit-'));
     const lines: string[] = [];
     try {
@@ -164,7 +205,7 @@ describe('exit code', () => {
       expect(lines.join(' ')).toMatch(/there was no peak to shave/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      server.close();
+      stack.close();
     }
   });
 });

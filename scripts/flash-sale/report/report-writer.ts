@@ -44,6 +44,7 @@ const COMPARED: Row[] = [
   ['lost', 'lost'],
   ['oversold', 'oversold'],
   ['double charged', 'doubleCharged'],
+  ['charged without a seat', 'chargedWithoutSeat'],
 ];
 
 /** report.json content: single run → its figures at top level; always every run under `runs`. */

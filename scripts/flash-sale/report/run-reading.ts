@@ -107,8 +107,8 @@ function drainSentence(s: RunSummary): string {
 }
 
 function invariantSentence(s: RunSummary): string {
-  if (s.ok) return 'Nothing was lost, no seat was oversold and nobody was charged twice.';
-  return `Invariants broken: lost ${num(s.lost)}, oversold ${num(s.oversold)}, double charged ${num(s.doubleCharged)}.`;
+  if (s.ok) return 'Nothing was lost, no seat was oversold, nobody was charged twice and nobody was charged without a seat.';
+  return `Invariants broken: lost ${num(s.lost)}, oversold ${num(s.oversold)}, double charged ${num(s.doubleCharged)}, charged without a seat ${num(s.chargedWithoutSeat)}.`;
 }
 
 function cpuSentence(s: RunSummary): string {

@@ -128,7 +128,7 @@ export interface RunSummary {
   durationSeconds: number;
   /** True when every accepted order became final before the drain timeout. */
   drained: boolean;
-  /** True when lost, oversold and doubleCharged are all 0. */
+  /** True when lost, oversold, doubleCharged and chargedWithoutSeat are all 0. */
   ok: boolean;
   /** Order ids behind a failed invariant, for investigation. */
   invariantExamples: string[];

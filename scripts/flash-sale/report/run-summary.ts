@@ -92,7 +92,7 @@ export function summariseRun(f: RunFacts): { summary: RunSummary; forecast: Drai
     lastDoneAt: work[s.stage]?.lastDoneAt ?? null,
   }));
   const cpu = intakeCpu(f.topology, f.cpu, c.accepted);
-  const ok = invariants.lost === 0 && invariants.oversold === 0 && invariants.doubleCharged === 0;
+  const ok = invariants.lost === 0 && invariants.oversold === 0 && invariants.doubleCharged === 0 && invariants.chargedWithoutSeat === 0;
   const summary: RunSummary = {
     mode: f.mode,
     topology: f.topology,

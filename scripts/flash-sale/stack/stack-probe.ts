@@ -161,6 +161,7 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
    * lost: accepted but not CONFIRMED/REJECTED. oversold: seats sold or orders confirmed beyond
    * the course's seats (and a seat counter that disagrees with the reservations).
    * doubleCharged: more than one successful charge for one order, or for one buyer and course.
+   * chargedWithoutSeat: a successful charge whose order is not PAID/CONFIRMED.
    */
   async invariants(receiptIds: readonly string[]): Promise<InvariantReport> {
     const excluded = new Set(this.excluded);
@@ -193,8 +194,11 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
         WHERE p.status = 'SUCCEEDED'
         GROUP BY o.buyer_id, o.course_id HAVING count(*) > 1`,
     );
-    const chargedWithoutSeat = await this.pool.query<{ order_id: string }>(
-      `SELECT p.order_id FROM payments.payments p LEFT JOIN orders.orders o USING (order_id)
+    // Money taken for no seat: a successful charge whose order is not PAID/CONFIRMED (REJECTED,
+    // still open, or no row). Payment alone decides a VALIDATED order and never charges after
+    // giving up at the deadline, so there is no refund to discount: a charge that succeeded stands.
+    const chargedWithoutSeat = await this.pool.query<{ order_id: string; status: string | null }>(
+      `SELECT p.order_id, o.status FROM payments.payments p LEFT JOIN orders.orders o USING (order_id)
         WHERE p.status = 'SUCCEEDED' AND (o.status IS NULL OR o.status NOT IN ('PAID', 'CONFIRMED'))`,
     );
     const unknowing = await this.pool.query<{ n: number }>(
@@ -205,6 +209,7 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
     const examples = [
       ...notFinal.rows.slice(0, MAX_EXAMPLES).map((r) => `lost ${r.order_id} (${r.status ?? 'no row'})`),
       ...doubled.rows.slice(0, MAX_EXAMPLES).map((r) => `charged ${r.n}x: ${r.what}`),
+      ...chargedWithoutSeat.rows.slice(0, MAX_EXAMPLES).map((r) => `charged without a seat ${r.order_id} (${r.status ?? 'no row'})`),
       ...(oversold > 0 && s ? [`seats total ${s.seats_total}, left ${s.seats_left}, sold ${s.sold}, live ${s.live}, confirmed ${s.confirmed}`] : []),
     ];
     return {

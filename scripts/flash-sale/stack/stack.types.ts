@@ -66,7 +66,7 @@ export interface InvariantReport {
   oversold: number;
   /** Orders charged successfully more than once. */
   doubleCharged: number;
-  /** Successful charges whose order is neither PAID nor CONFIRMED (money taken, no seat). Reported, not an exit-code invariant. */
+  /** Successful charges whose order is neither PAID nor CONFIRMED (money taken, no seat). An invariant: non-zero fails the run. */
   chargedWithoutSeat: number;
   /** Orders CONFIRMED (seat sold, buyer charged) whose buyer got an error or timeout instead of a receipt. */
   confirmedWithoutReceipt: number;
