@@ -62,8 +62,9 @@ export class PipelineHarness {
     readonly connection: KafkaConnection,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<PipelineHarness> {
-    const db = await createTestDatabase();
+  /** `database`: run on this database instead of a fresh one on the test server (e.g. an embedded PostgreSQL a fault test takes down). */
+  static async start(env: Record<string, string> = {}, database?: TestDatabase): Promise<PipelineHarness> {
+    const db = database ?? (await createTestDatabase());
     Object.assign(process.env, BASE_TEST_ENV, env, { DATABASE_URL: db.url, BROKER_STORAGE: 'memory' });
     const embedded = await startEmbeddedKafka({ partitions: 4 });
     const connection = KafkaConnection.onBroker(embedded.broker, 'e2e');
