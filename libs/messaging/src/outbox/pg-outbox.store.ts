@@ -1,6 +1,19 @@
 import type { DataSource } from 'typeorm';
 import type { OutboxRow, OutboxStore } from './outbox.types';
 
+/** The part of a node-postgres pooled client the store uses. */
+interface PgClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] } | Array<{ rows: unknown[] }>>;
+  release(destroy?: boolean | Error): void;
+}
+
+/** The part of a node-postgres pool the store uses (TypeORM's PostgresDriver keeps it as `master`). */
+interface PgPool {
+  connect(): Promise<PgClient>;
+}
+
+const BIGINT_TEXT = /^\d{1,19}$/;
+
 /**
  * An outbox table in PostgreSQL (`schema.outbox`: id bigserial, topic, key, payload jsonb,
  * headers jsonb, created_at). A claim is one transaction: `SELECT … FOR UPDATE SKIP LOCKED`
@@ -8,49 +21,53 @@ import type { OutboxRow, OutboxStore } from './outbox.types';
  * locks make two relays (two processes of one service) never hold, so never publish, the same
  * row at once; a relay that dies mid-claim leaves its rows to the next claim (at-least-once).
  * Rows of a key whose earlier row another relay holds are skipped, so a key's events go out
- * in the order they were written. Safe for concurrent use.
+ * in the order they were written.
+ *
+ * Cost: two round trips per claim (`BEGIN` travels with the SELECT, `COMMIT` with the DELETE,
+ * as multi-statement simple queries; the limit and ids are integers checked before they are
+ * put into the text), on a client of the DataSource's own pool. Safe for concurrent use.
  */
 export class PgOutboxStore implements OutboxStore {
-  private readonly claimSql: string;
-  private readonly deleteSql: string;
+  private readonly pool: PgPool;
 
-  /** `table`: schema-qualified, from `outboxTable(schema)`. */
+  /** `name`: the schema-qualified table, from `outboxTable(schema)`. */
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     readonly name: string,
   ) {
-    // `claimed` holds the lowest ids nobody else holds. A claimed row is handed out only when
-    // every earlier row of its key is claimed too; an earlier one left out is held by another
-    // relay (or was deleted by it after this statement's snapshot): the row waits for a later claim.
-    this.claimSql = `
-      WITH claimed AS MATERIALIZED (
-        SELECT id, topic, key, payload, headers FROM ${name} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-      )
-      SELECT c.id::text AS id, c.topic, c.key, c.payload, c.headers, NOT EXISTS (
-               SELECT 1 FROM ${name} e WHERE e.key = c.key AND e.id < c.id AND e.id NOT IN (SELECT id FROM claimed)
-             ) AS ready
-        FROM claimed c ORDER BY c.id`;
-    this.deleteSql = `DELETE FROM ${name} WHERE id = ANY($1::bigint[])`;
+    const pool = (db.driver as unknown as { master?: PgPool }).master;
+    if (!pool || typeof pool.connect !== 'function') throw new Error(`the outbox store needs a PostgreSQL DataSource (${name})`);
+    this.pool = pool;
   }
 
   async claim(limit: number, publish: (rows: OutboxRow[]) => Promise<string[]>): Promise<{ claimed: number; done: number }> {
-    const runner = this.db.createQueryRunner();
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`claim limit must be a positive integer, got ${limit}`);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
-      await runner.connect();
-      await runner.startTransaction();
-      try {
-        const rows: Array<OutboxRow & { ready: boolean }> = await runner.query(this.claimSql, [limit]);
-        const ready = rows.filter((r) => r.ready).map(({ ready: _ready, ...row }) => row);
-        const done = ready.length > 0 ? await publish(ready) : [];
-        if (done.length > 0) await runner.query(this.deleteSql, [done]);
-        await runner.commitTransaction();
-        return { claimed: rows.length, done: done.length };
-      } catch (err) {
-        await runner.rollbackTransaction().catch(() => undefined);
-        throw err;
-      }
+      // `claimed` holds the lowest ids nobody else holds. A claimed row is ready only when
+      // every earlier row of its key is claimed too; an earlier one left out is held by another
+      // relay (or was deleted by it after this statement's snapshot): the row waits.
+      const results = await client.query(`BEGIN;
+        WITH claimed AS MATERIALIZED (
+          SELECT id, topic, key, payload, headers FROM ${this.name} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED
+        )
+        SELECT c.id::text AS id, c.topic, c.key, c.payload, c.headers, NOT EXISTS (
+                 SELECT 1 FROM ${this.name} e WHERE e.key = c.key AND e.id < c.id AND e.id NOT IN (SELECT id FROM claimed)
+               ) AS ready
+          FROM claimed c ORDER BY c.id`);
+      const rows = (Array.isArray(results) ? results[results.length - 1].rows : results.rows) as Array<OutboxRow & { ready: boolean }>;
+      const ready = rows.filter((r) => r.ready).map(({ ready: _ready, ...row }) => row);
+      const done = ready.length > 0 ? await publish(ready) : [];
+      const ids = done.filter((id) => BIGINT_TEXT.test(id));
+      await client.query(ids.length > 0 ? `DELETE FROM ${this.name} WHERE id = ANY('{${ids.join(',')}}'::bigint[]); COMMIT` : 'COMMIT');
+      return { claimed: rows.length, done: ids.length };
+    } catch (err) {
+      // The transaction is aborted or the connection gone: roll back, or drop the client if even that fails.
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw err;
     } finally {
-      await runner.release();
+      client.release(broken);
     }
   }
 }
