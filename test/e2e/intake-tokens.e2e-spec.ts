@@ -63,9 +63,11 @@ describe('intake decides the token at order time; events carry the verified buye
   it('a valid order\'s event carries the buyer id and the token\'s expiry, and not a byte of the token', async () => {
     const token = h.token('tok-1', 'tok-1', 600);
     const exp = (h.jwt.decode(token) as { exp: number }).exp;
+    const before = await producedCount(h, Topics.OrderCreated);
     const res = await h.order(token, { courseId: 'tok-course', paymentMethod: 'alipay' });
     expect(res.status).toBe(202);
-    const messages = await h.readTopic(Topics.OrderCreated, 1);
+    // Every message of the topic (waiting for fewer may return before our partition is read).
+    const messages = await h.readTopic(Topics.OrderCreated, before + 1);
     const mine = messages.map((m) => ({ raw: m.value as Buffer, event: decodeEvent(Topics.OrderCreated, m.value, m.headers) })).find((m) => m.event.order.orderId === res.body.orderId);
     expect(mine).toBeDefined();
     expect(mine!.event).toEqual({ order: expect.objectContaining({ orderId: res.body.orderId, buyerId: 'tok-1' }), tokenExpiresAtMs: exp * 1000 });
@@ -83,6 +85,7 @@ describe('intake decides the token at order time; events carry the verified buye
       orderId: randomUUID(), buyerId: 'tok-late', courseId: 'tok-course', paymentMethod: 'alipay', idempotencyKey: 'late-1', createdAtMs, expectedPriceCents: 0,
     };
     const event: OrderCreatedEvent = { order, tokenExpiresAtMs: createdAtMs + 1_000 };
+    const checkedBefore = await producedCount(h, Topics.AuthChecked);
     const publisher = new EventPublisher(h.kafka);
     await publisher.connect();
     try {
@@ -92,7 +95,10 @@ describe('intake decides the token at order time; events carry the verified buye
     }
     const verdict = await waitFor(
       async () => {
-        const checked = await h.readTopic(Topics.AuthChecked, 1);
+        const produced = await producedCount(h, Topics.AuthChecked);
+        if (produced <= checkedBefore) return undefined;
+        // Every message of the topic (waiting for fewer may return before our partition is read).
+        const checked = await h.readTopic(Topics.AuthChecked, produced);
         return checked.map((m) => decodeEvent(Topics.AuthChecked, m.value, m.headers)).find((e) => e.order.orderId === order.orderId);
       },
       `auth's check of order ${order.orderId}`,
