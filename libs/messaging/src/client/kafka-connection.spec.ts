@@ -6,7 +6,7 @@ import { KafkaConnection } from './kafka-connection';
 
 const event: OrderCreatedEvent = {
   order: { orderId: 'o-1', buyerId: 'b-1', courseId: 'c-1', paymentMethod: 'alipay', idempotencyKey: 'k-1', createdAtMs: 1_700_000_000_000, expectedPriceCents: 0 },
-  token: 't',
+  tokenExpiresAtMs: 1_700_003_600_000,
 };
 
 describe('KafkaConnection with KAFKA_CLIENT=peak (our client over TCP)', () => {

@@ -21,7 +21,7 @@ class FakeProducer {
 
 const event = (id: string): OrderCreatedEvent => ({
   order: { orderId: id, buyerId: 'b', courseId: 'c', paymentMethod: 'alipay', idempotencyKey: id, createdAtMs: 1, expectedPriceCents: 0 },
-  token: 't',
+  tokenExpiresAtMs: 1_700_003_600_000,
 });
 
 /** Lets queued setImmediate callbacks and promise reactions run. */
