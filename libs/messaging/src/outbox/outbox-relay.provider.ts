@@ -14,7 +14,7 @@ import { PgOutboxStore } from './pg-outbox.store';
  * close), so its last round ends cleanly.
  */
 export class OutboxRelayService extends OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(store: OutboxStore, publisher: OutboxPublisher, options: { batchSize: number; pollIntervalMs: number }) {
+  constructor(store: OutboxStore, publisher: OutboxPublisher, options: { batchSize: number; pollIntervalMs: number; lingerMs: number }) {
     super(store, publisher, options);
   }
 

@@ -95,6 +95,30 @@ describe(OutboxRelay.name, () => {
     expect(publisher.sent[0].headers['deadline-at-ms']?.toString()).toBe('1234');
   });
 
+  it('lets the commits of one linger window share a round (one claim for many wakes)', async () => {
+    const store = new MemoryStore();
+    const publisher = new FakePublisher();
+    const sut = new OutboxRelay(store, publisher, { batchSize: 100, pollIntervalMs: 60_000, lingerMs: 20 });
+    relays.push(sut);
+    sut.start();
+    await sut.drain();
+    const claimsBefore = store.claims;
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      for (let i = 0; i < 5; i++) {
+        store.add(`o-${i}`);
+        sut.wake();
+        jest.advanceTimersByTime(3);
+      }
+      expect(store.claims).toBe(claimsBefore); // still lingering
+      jest.advanceTimersByTime(10);
+    } finally {
+      jest.useRealTimers();
+    }
+    await publisher.acknowledged(5);
+    expect(store.claims).toBe(claimsBefore + 1);
+  });
+
   it('runs another round for rows committed while a round was publishing', async () => {
     const store = new MemoryStore();
     const publisher = new FakePublisher();
