@@ -83,14 +83,30 @@ export async function readDeadLetters(kafka: Kafka, dlqTopic: string, fromOffset
 }
 
 /**
- * Publishes the dead letters again to their original topics (acks=-1), keyed as before, so
- * they land on the same partition as the rest of their order. Every consumer group of that
- * topic sees them again; the pipeline's consumers are idempotent, so groups that had handled
- * them ignore them. Returns how many were published per topic.
+ * The dead letters to publish again: one per original record. When several consumer groups
+ * gave up on the same record, each wrote a dead letter of it, but publishing it once reaches
+ * every group of its topic again.
+ */
+export function distinctRecords(letters: readonly DeadLetter[]): DeadLetter[] {
+  const seen = new Set<string>();
+  return letters.filter((l) => {
+    const origin = l.originalPartition && l.originalOffset ? `${l.originalTopic}@${l.originalPartition}:${l.originalOffset}` : `${l.dlqTopic}@${l.partition}:${l.offset}`;
+    if (seen.has(origin)) return false;
+    seen.add(origin);
+    return true;
+  });
+}
+
+/**
+ * Publishes the dead letters again to their original topics (acks=-1), once per original
+ * record, keyed as before, so they land on the same partition as the rest of their order.
+ * Every consumer group of that topic sees them again; the pipeline's consumers are
+ * idempotent, so groups that had handled them ignore them. Returns how many were published
+ * per topic.
  */
 export async function replayDeadLetters(kafka: Kafka, letters: readonly DeadLetter[]): Promise<Record<string, number>> {
   const byTopic = new Map<string, Message[]>();
-  for (const l of letters) {
+  for (const l of distinctRecords(letters)) {
     if (l.originalTopic.endsWith(DLQ_SUFFIX)) throw new DeadLetterError(`${l.dlqTopic}@${l.offset}: its original topic ${l.originalTopic} is itself a DLQ`);
     byTopic.set(l.originalTopic, [...(byTopic.get(l.originalTopic) ?? []), l.replay]);
   }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { asDlqTopic, DeadLetter, DeadLetterError, listDlqTopics, readDeadLetters, replayDeadLetters } from './dead-letters';
+import { asDlqTopic, DeadLetter, DeadLetterError, distinctRecords, listDlqTopics, readDeadLetters, replayDeadLetters } from './dead-letters';
 
 const DEFAULT_BROKERS = '127.0.0.1:9092';
 /** Longest error text shown per dead letter in a listing. */
@@ -64,12 +64,13 @@ export async function runDlqCommand(argv: readonly string[], out: (line: string)
     if (!topic) throw new DeadLetterError('replay needs a topic: npm run dlq -- replay orders.created');
     const letters = await readDeadLetters(kafka, asDlqTopic(topic), from);
     for (const l of letters) out(`${values['dry-run'] ? 'would replay' : 'replaying'} ${describe(l)}`);
+    const records = distinctRecords(letters).length;
     if (values['dry-run']) {
-      out(`${letters.length} dead letter(s) would be replayed (dry run: nothing published)`);
+      out(`${letters.length} dead letter(s) of ${records} record(s) would be replayed (dry run: nothing published)`);
       return 0;
     }
     const sent = await replayDeadLetters(kafka, letters);
-    out(`replayed ${letters.length} dead letter(s): ${Object.entries(sent).map(([t, n]) => `${n} to ${t}`).join(', ') || 'none'}`);
+    out(`replayed ${letters.length} dead letter(s) of ${records} record(s): ${Object.entries(sent).map(([t, n]) => `${n} to ${t}`).join(', ') || 'none'}`);
     return 0;
   }
   throw new DeadLetterError(`unknown command ${command} (list or replay; see --help)`);

@@ -82,7 +82,7 @@ describe('npm run dlq', () => {
     const afterFix: string[] = [];
     await startWorkers(new Set(), afterFix);
     const replayed = await dlq('replay', TOPIC);
-    expect(replayed.out).toContain(`replayed 1 dead letter(s): 1 to ${TOPIC}`);
+    expect(replayed.out).toContain(`replayed 1 dead letter(s) of 1 record(s): 1 to ${TOPIC}`);
 
     const all = await embedded.waitForMessages(TOPIC, 5);
     const again = all.find((m) => m.headers?.[REPLAYED_FROM_HEADER] !== undefined);
@@ -102,5 +102,14 @@ describe('npm run dlq', () => {
     await expect(dlq('replay', TOPIC, '--from', 'x3')).rejects.toThrow(/--from must be an offset/);
     await expect(dlq('purge')).rejects.toThrow(/unknown command purge/);
     expect((await dlq('--help')).out).toContain('Usage: npm run dlq');
+  });
+
+  it('replays a record that several groups gave up on once: one publish reaches every group again', async () => {
+    const { distinctRecords } = await import('../../scripts/dlq/dead-letters');
+    const letter = (group: string, offset: number) => ({
+      dlqTopic: dlqTopic(TOPIC), partition: 0, offset, key: 'poison', originalTopic: TOPIC, originalPartition: '1', originalOffset: '7',
+      consumerGroup: group, errorName: 'Error', error: 'bad', attempts: '1', failedAt: '', replay: { key: 'poison', value: 'x' },
+    });
+    expect(distinctRecords([letter('auth', 0), letter('course-validation', 1), letter('order-service', 2)]).map((l) => l.consumerGroup)).toEqual(['auth']);
   });
 });
