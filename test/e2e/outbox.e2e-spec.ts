@@ -96,7 +96,6 @@ describe('OutboxRelay on PostgreSQL', () => {
       CREATE TABLE ${TABLE} (
         id bigserial PRIMARY KEY, topic text NOT NULL, key text NOT NULL, payload jsonb NOT NULL,
         headers jsonb NOT NULL DEFAULT '{}'::jsonb, created_at timestamptz NOT NULL DEFAULT now())`);
-    await ds.query(`CREATE INDEX outbox_key_id ON ${TABLE} (key, id)`);
   });
 
   afterEach(async () => {

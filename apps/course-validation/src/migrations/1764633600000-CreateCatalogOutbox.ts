@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * `catalog.outbox`: course-validation's events (CourseChecked, SeatConfirmed), written by the
  * statement that holds or sells the seat, published by the outbox relay, deleted after the
- * broker's ack. The (key, id) index serves the relay's per-key order check.
+ * broker's ack.
  */
 export class CreateCatalogOutbox1764633600000 implements MigrationInterface {
   name = 'CreateCatalogOutbox1764633600000';
@@ -18,7 +18,6 @@ export class CreateCatalogOutbox1764633600000 implements MigrationInterface {
         headers    jsonb NOT NULL DEFAULT '{}'::jsonb,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX outbox_key_id ON catalog.outbox (key, id)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -3,8 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * `orders.outbox`: the aggregator's events (PaymentRequested, OrderStatusChanged), written in
  * the transaction that changes the orders, published by the outbox relay, deleted after the
- * broker's ack. The (key, id) index lets a relay see whether an earlier row of the same order
- * is still pending (per-key order).
+ * broker's ack.
  */
 export class CreateOrdersOutbox1764633600000 implements MigrationInterface {
   name = 'CreateOrdersOutbox1764633600000';
@@ -19,7 +18,6 @@ export class CreateOrdersOutbox1764633600000 implements MigrationInterface {
         headers    jsonb NOT NULL DEFAULT '{}'::jsonb,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX outbox_key_id ON orders.outbox (key, id)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -19,7 +19,6 @@ export class PaymentsOutboxAndReason1764633600000 implements MigrationInterface 
         headers    jsonb NOT NULL DEFAULT '{}'::jsonb,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX outbox_key_id ON payments.outbox (key, id)`);
     await q.query(`
       ALTER TABLE payments.payments
         ADD COLUMN reason text NOT NULL DEFAULT '' CHECK (reason IN ('', 'PAYMENT_FAILED', 'TIMEOUT'))`);

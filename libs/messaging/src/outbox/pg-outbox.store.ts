@@ -25,7 +25,10 @@ const BIGINT_TEXT = /^\d{1,19}$/;
  *
  * Cost: two round trips per claim (`BEGIN` travels with the SELECT, `COMMIT` with the DELETE,
  * as multi-statement simple queries; the limit and ids are integers checked before they are
- * put into the text), on a client of the DataSource's own pool. Safe for concurrent use.
+ * put into the text), on a client of the DataSource's own pool, and no WAL flush: the claim
+ * commits with `synchronous_commit` off, as a delete lost in a crash only publishes its rows
+ * again (at-least-once), while the flush would compete with the broker's fsyncs for the disk.
+ * Safe for concurrent use.
  */
 export class PgOutboxStore implements OutboxStore {
   private readonly pool: PgPool;
@@ -45,16 +48,19 @@ export class PgOutboxStore implements OutboxStore {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      // `claimed` holds the lowest ids nobody else holds. A claimed row is ready only when
-      // every earlier row of its key is claimed too; an earlier one left out is held by another
-      // relay (or was deleted by it after this statement's snapshot): the row waits.
-      const results = await client.query(`BEGIN;
+      // `claimed`: the lowest ids nobody else holds. `held`: the rows below the highest claimed id
+      // that this claim could not lock (another relay holds them; usually none, and the range was
+      // just scanned). A claimed row is ready unless an earlier row of its key is held: then it
+      // waits, so a key's events go out in order.
+      const results = await client.query(`BEGIN; SET LOCAL synchronous_commit TO OFF;
         WITH claimed AS MATERIALIZED (
           SELECT id, topic, key, payload, headers FROM ${this.name} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED
+        ), held AS MATERIALIZED (
+          SELECT e.id, e.key FROM ${this.name} e
+           WHERE e.id < (SELECT max(id) FROM claimed) AND e.id NOT IN (SELECT id FROM claimed)
         )
-        SELECT c.id::text AS id, c.topic, c.key, c.payload, c.headers, NOT EXISTS (
-                 SELECT 1 FROM ${this.name} e WHERE e.key = c.key AND e.id < c.id AND e.id NOT IN (SELECT id FROM claimed)
-               ) AS ready
+        SELECT c.id::text AS id, c.topic, c.key, c.payload, c.headers,
+               NOT EXISTS (SELECT 1 FROM held h WHERE h.key = c.key AND h.id < c.id) AS ready
           FROM claimed c ORDER BY c.id`);
       const rows = (Array.isArray(results) ? results[results.length - 1].rows : results.rows) as Array<OutboxRow & { ready: boolean }>;
       const ready = rows.filter((r) => r.ready).map(({ ready: _ready, ...row }) => row);
