@@ -114,6 +114,10 @@ describe('intake figures', () => {
     expect(intakeRates(3000, 2, 3000, 1.9)).toEqual({ offeredPerSec: 1500, acceptedPerSec: 1500, ratio: 1 });
     expect(intakeRates(3000, 2, 3000, 4)).toEqual({ offeredPerSec: 1500, acceptedPerSec: 750, ratio: 0.5 });
     expect(intakeRates(3000, 2, 1500, 2)).toMatchObject({ acceptedPerSec: 750, ratio: 0.5 });
+    // One straggler answered at 2.6 s while 99 % came within 50 ms: the crowd was kept pace with.
+    expect(intakeRates(3000, 2, 3000, 2.6, 50)).toMatchObject({ ratio: 0.98 });
+    // Direct mode: most buyers waited seconds, so the window stretches with them.
+    expect(intakeRates(3000, 2, 3000, 9, 8000)).toMatchObject({ acceptedPerSec: 333, ratio: 0.22 });
   });
 
   it('CPU µs per accepted order of order-service; in the single topology of the one process, flagged', () => {
