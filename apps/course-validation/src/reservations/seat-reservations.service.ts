@@ -76,9 +76,14 @@ export class SeatReservationsService {
     return this.capacity.run(() => this.reserveBatch.submit({ item: order, report: false }), options);
   }
 
-  /** check(), and its CourseChecked event committed to the outbox with it (the event path). */
-  checkAndReport(order: OrderCore): Promise<CourseCheckResult> {
-    return this.capacity.run(() => this.reserveBatch.submit({ item: order, report: true }));
+  /**
+   * check(), and its CourseChecked event committed to the outbox with it (the event path);
+   * resolves once the outbox relay's round after the commit ended (published, or kept for a retry).
+   */
+  async checkAndReport(order: OrderCore): Promise<CourseCheckResult> {
+    const result = await this.capacity.run(() => this.reserveBatch.submit({ item: order, report: true }));
+    await this.outbox.wake();
+    return result;
   }
 
   /** Marks the order's held seat sold; false when the order holds no seat. */
@@ -86,9 +91,11 @@ export class SeatReservationsService {
     return this.confirmBatch.submit({ item: orderId, report: false });
   }
 
-  /** confirm(), and, when the seat is sold, its SeatConfirmed event committed to the outbox with it (the event path). */
-  confirmAndReport(orderId: string): Promise<boolean> {
-    return this.confirmBatch.submit({ item: orderId, report: true });
+  /** confirm(), and, when the seat is sold, its SeatConfirmed event committed to the outbox with it (the event path); then as checkAndReport. */
+  async confirmAndReport(orderId: string): Promise<boolean> {
+    const sold = await this.confirmBatch.submit({ item: orderId, report: true });
+    if (sold) await this.outbox.wake();
+    return sold;
   }
 
   /** Gives the order's held seat back; false when it held none (already released or never held). */
@@ -121,7 +128,6 @@ export class SeatReservationsService {
        SELECT * FROM r`,
       [JSON.stringify(requests), JSON.stringify(reported)],
     );
-    if (reported.length > 0) this.outbox.wake();
     const byOrder = new Map(rows.map((r) => [r.order_id, r]));
     return orders.map((o) => {
       const row = byOrder.get(o.orderId);
@@ -151,7 +157,6 @@ export class SeatReservationsService {
        SELECT order_id FROM sold`,
       [orderIds, reported],
     );
-    if (reported.length > 0 && rows.length > 0) this.outbox.wake();
     const done = new Set(rows.map((r) => r.order_id));
     return orderIds.map((id) => ({ ok: true, value: done.has(id) }));
   }

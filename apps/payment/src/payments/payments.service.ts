@@ -80,13 +80,19 @@ export class PaymentsService {
     @Inject(PAYMENTS_OUTBOX) private readonly outbox: OutboxRelay,
   ) {}
 
-  /** Charges the order once (or gives up at its deadline) and resolves with the recorded outcome, committed (with its event when `report`). */
+  /**
+   * Charges the order once (or gives up at its deadline) and resolves with the recorded
+   * outcome, committed. With `report`, PaymentCompleted is committed with it into the outbox,
+   * and the promise resolves once the outbox relay's round after the commit ended.
+   */
   async process(request: PaymentRequestedEvent, options: ChargeOptions = RPC_CHARGE): Promise<PaymentCompletedEvent> {
-    const row = await this.startBatch.submit({ request, options });
-    if (row.status !== 'PENDING') return completedEvent(row);
-    const result = await this.gateways.for(request.paymentMethod).charge(request.orderId, request.amountCents);
-    const settled = await this.finishBatch.submit({ orderId: request.orderId, ...result, report: options.report });
-    return completedEvent(settled);
+    let row = await this.startBatch.submit({ request, options });
+    if (row.status === 'PENDING') {
+      const result = await this.gateways.for(request.paymentMethod).charge(request.orderId, request.amountCents);
+      row = await this.finishBatch.submit({ orderId: request.orderId, ...result, report: options.report });
+    }
+    if (options.report) await this.outbox.wake();
+    return completedEvent(row);
   }
 
   private async startMany(items: Start[]): Promise<Array<ItemResult<PaymentRow>>> {
@@ -125,7 +131,6 @@ export class PaymentsService {
       [JSON.stringify(input), GAVE_UP_DETAIL],
     );
     const byOrder = new Map(rows.map((r) => [r.order_id, r]));
-    if (items.some((i) => i.options.report && byOrder.get(i.request.orderId)?.status !== 'PENDING')) this.outbox.wake();
     return items.map(({ request: r }) => {
       const row = byOrder.get(r.orderId);
       return row ? { ok: true, value: row } : { ok: false, error: new Error(`payment row missing for ${r.orderId}`) };
@@ -168,7 +173,6 @@ export class PaymentsService {
       [JSON.stringify(input)],
     );
     const byOrder = new Map(rows.map((r) => [r.order_id, r]));
-    if (done.some((d) => d.report && byOrder.has(d.orderId))) this.outbox.wake();
     return done.map((d) => {
       const row = byOrder.get(d.orderId);
       return row ? { ok: true, value: row } : { ok: false, error: new Error(`payment of ${d.orderId} was settled concurrently; retry to read it`) };

@@ -119,6 +119,28 @@ describe(OutboxRelay.name, () => {
     expect(store.claims).toBe(claimsBefore + 1);
   });
 
+  it("wake() resolves once the round after it ended: after the publish, or after a failed one (rows kept), never rejecting", async () => {
+    const store = new MemoryStore();
+    const publisher = new FakePublisher();
+    const sut = relay(store, publisher);
+    sut.start();
+    await sut.drain();
+    store.add('o-1');
+    await sut.wake();
+    expect(publisher.sent.map((s) => s.key)).toEqual(['o-1']);
+
+    publisher.failing = true;
+    store.add('o-2');
+    await expect(sut.wake()).resolves.toBeUndefined();
+    expect(store.rows.map((r) => r.key)).toEqual(['o-2']);
+    expect(sut.failedRounds).toBe(1);
+    // Backing off: a wake does not hold its caller.
+    store.add('o-3');
+    await expect(sut.wake()).resolves.toBeUndefined();
+    publisher.failing = false;
+    await publisher.acknowledged(3);
+  });
+
   it('runs another round for rows committed while a round was publishing', async () => {
     const store = new MemoryStore();
     const publisher = new FakePublisher();

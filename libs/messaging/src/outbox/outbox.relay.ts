@@ -16,6 +16,7 @@ export const OUTBOX_DEFERRED_RETRY_MS = 10;
  * for many events instead of one per handler batch. 0: at once.
  */
 export const DEFAULT_OUTBOX_LINGER_MS = 10;
+const SETTLED: Promise<void> = Promise.resolve();
 /** A failure repeated in a row is logged once, then every this many times. */
 const LOG_EVERY_FAILURES = 20;
 
@@ -67,6 +68,8 @@ export class OutboxRelay {
   /** Rows found that cannot be encoded (each time found). */
   unencodable = 0;
   private lastRound: OutboxRound | null = null;
+  /** Callers of wake() waiting for the next round to end. */
+  private readonly nextRoundWaiters: Array<() => void> = [];
 
   constructor(
     private readonly store: OutboxStore,
@@ -88,22 +91,31 @@ export class OutboxRelay {
     this.kick();
   }
 
-  /** Rows were committed: publish them now (or right after the round in progress). Cheap; call after every such commit. */
-  wake(): void {
-    if (!this.started || this.stopped) return;
+  /**
+   * Rows were committed: publish them after the linger (or right after the round in progress).
+   * Call after every such commit. The promise resolves once a round that started after this
+   * call has ended, whether it published or failed (the rows are safe in the outbox either
+   * way), at once while the relay is backing off after a failure or stopped; it never rejects.
+   * A handler that awaits it keeps the pace it had when it published itself (its consumer
+   * commits offsets, and its stage commits transactions, as rarely as before).
+   */
+  wake(): Promise<void> {
+    if (!this.started || this.stopped) return SETTLED;
     const wait = this.retryAtMs - Date.now();
     if (wait > 0) {
       this.retryLater(wait);
-      return;
+      return SETTLED;
     }
+    const settled = new Promise<void>((resolve) => this.nextRoundWaiters.push(resolve));
     if (this.lingerMs <= 0) {
       this.kick();
-      return;
+      return settled;
     }
     this.lingerTimer ??= setTimeout(() => {
       this.lingerTimer = null;
       this.kick();
     }, this.lingerMs);
+    return settled;
   }
 
   /**
@@ -129,6 +141,7 @@ export class OutboxRelay {
     this.pollTimer = null;
     this.retryTimer = null;
     while (this.running) await this.running;
+    this.settle(this.nextRoundWaiters.splice(0));
   }
 
   /** Starts a round now, or marks one wanted after the round in progress. */
@@ -146,8 +159,10 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     while (this.wanted && !this.stopped) {
       this.wanted = false;
+      const waiters = this.nextRoundWaiters.splice(0);
       const round = await this.round();
       this.lastRound = round;
+      this.settle(waiters);
       if (round === null) {
         // Failed: the retry timer (or the poll) comes back; wakes until then wait for it.
         this.wanted = false;
@@ -232,6 +247,10 @@ export class OutboxRelay {
     if (!row.headers || Object.keys(row.headers).length === 0) return base;
     const extra = Object.fromEntries(Object.entries(row.headers).map(([k, v]) => [k, Buffer.from(String(v))]));
     return { ...base, ...extra };
+  }
+
+  private settle(waiters: Array<() => void>): void {
+    for (const resolve of waiters) resolve();
   }
 
   private retryLater(ms: number): void {
