@@ -76,13 +76,10 @@ export class SeatReservationsService {
     return this.capacity.run(() => this.reserveBatch.submit({ item: order, report: false }), options);
   }
 
-  /**
-   * check(), and its CourseChecked event committed to the outbox with it (the event path);
-   * resolves once the outbox relay's round after the commit ended (published, or kept for a retry).
-   */
+  /** check(), and its CourseChecked event committed to the outbox with it (the event path); the relay is woken. */
   async checkAndReport(order: OrderCore): Promise<CourseCheckResult> {
     const result = await this.capacity.run(() => this.reserveBatch.submit({ item: order, report: true }));
-    await this.outbox.wake();
+    void this.outbox.wake();
     return result;
   }
 
@@ -91,10 +88,10 @@ export class SeatReservationsService {
     return this.confirmBatch.submit({ item: orderId, report: false });
   }
 
-  /** confirm(), and, when the seat is sold, its SeatConfirmed event committed to the outbox with it (the event path); then as checkAndReport. */
+  /** confirm(), and, when the seat is sold, its SeatConfirmed event committed to the outbox with it (the event path); the relay is woken. */
   async confirmAndReport(orderId: string): Promise<boolean> {
     const sold = await this.confirmBatch.submit({ item: orderId, report: true });
-    if (sold) await this.outbox.wake();
+    if (sold) void this.outbox.wake();
     return sold;
   }
 

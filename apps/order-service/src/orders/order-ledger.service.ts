@@ -50,9 +50,9 @@ interface OrderRow {
  * order does not matter), locks the touched rows, runs the state machine, and writes the
  * changed rows back and the resulting events into `orders.outbox` with one statement, then
  * commits and wakes the outbox relay, which publishes them. A fact's promise resolves once
- * the transaction committed and the relay's next round ended (published, or failed: the
- * events are durable in the outbox either way, and a failed publish is retried by the relay,
- * never lost), so the consumer commits its offset at the pace it had before the outbox.
+ * the transaction committed: its events are durable in the outbox, so the consumer may commit
+ * its offset (a publish failing after the commit is retried by the relay, never lost). Not
+ * waiting for the publish keeps the ledger's next transaction from queueing behind it.
  */
 @Injectable()
 export class OrderLedgerService {
@@ -66,7 +66,7 @@ export class OrderLedgerService {
     @Inject(orderServiceConfig.KEY) private readonly config: ConfigType<typeof orderServiceConfig>,
   ) {}
 
-  /** Applies one fact; resolves once it and its consequences (in the outbox) are committed and the relay's round after it ended. */
+  /** Applies one fact; resolves once it and its consequences (in the outbox) are committed. */
   apply(fact: OrderFact): Promise<void> {
     return this.batch.submit(fact);
   }
@@ -74,9 +74,7 @@ export class OrderLedgerService {
   private async applyMany(facts: OrderFact[]): Promise<Array<ItemResult<void>>> {
     const now = new Date();
     const { results, emitted } = await this.db.transaction((em) => this.transact(em, facts, now));
-    // Wait for the relay's round (best effort, never throws): the ledger keeps the pace it had
-    // when it published itself, so facts keep arriving in batches as large as before.
-    if (emitted) await this.outbox.wake();
+    if (emitted) void this.outbox.wake();
     return results;
   }
 

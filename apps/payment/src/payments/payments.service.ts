@@ -82,8 +82,8 @@ export class PaymentsService {
 
   /**
    * Charges the order once (or gives up at its deadline) and resolves with the recorded
-   * outcome, committed. With `report`, PaymentCompleted is committed with it into the outbox,
-   * and the promise resolves once the outbox relay's round after the commit ended.
+   * outcome, committed. With `report`, PaymentCompleted is committed with it into the outbox
+   * and the relay is woken.
    */
   async process(request: PaymentRequestedEvent, options: ChargeOptions = RPC_CHARGE): Promise<PaymentCompletedEvent> {
     let row = await this.startBatch.submit({ request, options });
@@ -91,7 +91,7 @@ export class PaymentsService {
       const result = await this.gateways.for(request.paymentMethod).charge(request.orderId, request.amountCents);
       row = await this.finishBatch.submit({ orderId: request.orderId, ...result, report: options.report });
     }
-    if (options.report) await this.outbox.wake();
+    if (options.report) void this.outbox.wake();
     return completedEvent(row);
   }
 

@@ -96,8 +96,8 @@ export class OutboxRelay {
    * Call after every such commit. The promise resolves once a round that started after this
    * call has ended, whether it published or failed (the rows are safe in the outbox either
    * way), at once while the relay is backing off after a failure or stopped; it never rejects.
-   * A handler that awaits it keeps the pace it had when it published itself (its consumer
-   * commits offsets, and its stage commits transactions, as rarely as before).
+   * The services do not await it (their next transaction would queue behind the publish);
+   * tests and tools may.
    */
   wake(): Promise<void> {
     if (!this.started || this.stopped) return SETTLED;
