@@ -225,7 +225,8 @@ export class OutboxRelay {
       }
       const message = { key: row.key, value, headers: this.headersOf(row) };
       sends.push(
-        this.publisher.publishRaw(row.topic, message).then(
+        // Urgent: the round already lingered (lingerMs) and is one batch; the publisher's own linger would only add to each hop.
+        this.publisher.publishRaw(row.topic, message, { urgent: true }).then(
           () => row.id,
           (err: unknown) => {
             error ??= err;

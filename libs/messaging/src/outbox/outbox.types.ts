@@ -27,7 +27,7 @@ export interface OutboxRow {
 
 /** What an OutboxRelay publishes through (EventPublisher.publishRaw: resolves once acknowledged with acks=-1). */
 export interface OutboxPublisher {
-  publishRaw(topic: string, message: { key: string; value: Buffer; headers: Record<string, Buffer> }): Promise<void>;
+  publishRaw(topic: string, message: { key: string; value: Buffer; headers: Record<string, Buffer> }, options?: { urgent?: boolean }): Promise<void>;
 }
 
 /** What a relay round found and did, for logs and tests. */
