@@ -10,8 +10,6 @@ import { ConsumerHealth } from '../health/consumer-health';
 /** Consumer session timeout: how long a silent member keeps its partitions. */
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
-/** Long-poll wait of an idle member's fetch. */
-export const DEFAULT_MAX_WAIT_MS = 100;
 
 /** A PeakKafkaServer using the application's client and messaging config. */
 export function createPeakKafkaServer(
@@ -32,7 +30,8 @@ export function createPeakKafkaServer(
     consumer: {
       sessionTimeout: DEFAULT_SESSION_TIMEOUT_MS,
       heartbeatInterval: DEFAULT_HEARTBEAT_INTERVAL_MS,
-      maxWaitTimeInMs: DEFAULT_MAX_WAIT_MS,
+      maxWaitTimeInMs: config.fetch.maxWaitMs,
+      minBytes: config.fetch.minBytes,
     },
     ...overrides,
   });
