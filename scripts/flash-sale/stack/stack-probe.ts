@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { ConsumerGroups, Topics } from '@peak/contracts';
+import { readTopicToEnd } from '@peak/messaging';
 import type { RunMode } from '../options';
 import type { RunTimeline, StageProgress, StageQueries } from '../metrics/run-timeline.types';
 import type { Bucket } from '../metrics/stage-work';
@@ -240,37 +240,7 @@ export class SqlBrokerProbe implements StackProbe, StageQueries {
 
   /** Keys (order ids) of every OrderCreated record, read with a throwaway group. */
   private async orderIdsOnBroker(): Promise<string[]> {
-    const admin = await this.adminClient();
-    const ends = await admin.fetchTopicOffsets(Topics.OrderCreated);
-    const remaining = new Map(ends.map((e) => [e.partition, Number(e.high)]));
-    const total = [...remaining.values()].reduce((a, b) => a + b, 0) - ends.reduce((a, e) => a + Number(e.low), 0);
-    const ids: string[] = [];
-    if (total <= 0) return ids;
-    const consumer = this.kafka.consumer({ groupId: `flash-sale-audit-${randomUUID()}`, maxWaitTimeInMs: 50 });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics: [Topics.OrderCreated], fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`read ${ids.length}/${total} records of ${Topics.OrderCreated}`)), READ_TOPIC_TIMEOUT_MS);
-        let seen = 0;
-        void consumer
-          .run({
-            eachBatch: async ({ batch }) => {
-              for (const m of batch.messages) {
-                if (m.key) ids.push(m.key.toString('utf8'));
-                seen++;
-              }
-              if (seen >= total) {
-                clearTimeout(timer);
-                resolve();
-              }
-            },
-          })
-          .catch(reject);
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-    return ids;
+    const records = await readTopicToEnd(this.kafka, Topics.OrderCreated, { timeoutMs: READ_TOPIC_TIMEOUT_MS, groupPrefix: 'flash-sale-audit' });
+    return records.flatMap((r) => (r.message.key ? [r.message.key.toString('utf8')] : []));
   }
 }
