@@ -160,6 +160,16 @@ export class EmbeddedBroker implements BrokerApi {
 
   // ---- topics ----
 
+  /** Kafka's topic ID of `name` (a canonical 36-character UUID), or undefined when no such topic exists. */
+  topicIdOf(name: string): string | undefined {
+    return this.topics.get(name)?.id;
+  }
+
+  /** The topic whose ID is `id` (any letter case), or undefined when none has it. */
+  topicNameOf(id: string): string | undefined {
+    return this.topics.nameOf(id);
+  }
+
   async createTopics(request: CreateTopicsRequest): Promise<CreateTopicsResponse> {
     return this.admin.createTopics(request);
   }

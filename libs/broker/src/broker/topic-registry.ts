@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { LOG_CONFIG_NAMES, LogConfig } from '../storage/log-config';
 import { LogStorage } from '../storage/storage.interface';
@@ -6,6 +7,8 @@ import { Partition } from './partition';
 
 export interface Topic {
   name: string;
+  /** Kafka's topic ID: a random UUID given at creation, kept across restarts, new on re-creation. */
+  id: string;
   partitions: Partition[];
   config: LogConfig;
   /** Config overrides as given at creation (Kafka names → values). */
@@ -14,6 +17,8 @@ export interface Topic {
 
 interface PersistedTopic {
   name: string;
+  /** Absent in files written before topic IDs existed: one is assigned at load and persisted. */
+  id?: string;
   partitions: number;
   overrides: Record<string, string>;
 }
@@ -66,6 +71,7 @@ export function resolveLogConfig(base: LogConfig, overrides: Record<string, stri
  */
 export class TopicRegistry {
   private readonly topics = new Map<string, Topic>();
+  private readonly namesById = new Map<string, string>();
   private nextProducerId = 1;
 
   private constructor(
@@ -88,15 +94,20 @@ export class TopicRegistry {
     return this.topics.values();
   }
 
+  /** The name of the topic with this ID (canonical lower-case UUID), if it exists. */
+  nameOf(id: string): string | undefined {
+    return this.namesById.get(id.toLowerCase());
+  }
+
   partition(topic: string, id: number): Partition | undefined {
     return this.topics.get(topic)?.partitions[id];
   }
 
   create(name: string, partitions: number, overrides: Record<string, string>): Topic {
     const config = resolveLogConfig(this.defaults, overrides);
-    const topic: Topic = { name, partitions: [], config, overrides };
+    const topic: Topic = { name, id: randomUUID(), partitions: [], config, overrides };
     for (let p = 0; p < partitions; p++) topic.partitions.push(new Partition(name, p, this.storage.openLog(name, p, config)));
-    this.topics.set(name, topic);
+    this.add(topic);
     this.persist();
     return topic;
   }
@@ -112,6 +123,7 @@ export class TopicRegistry {
     const topic = this.topics.get(name);
     if (!topic) return;
     this.topics.delete(name);
+    this.namesById.delete(topic.id);
     this.persist();
     for (const p of topic.partitions) {
       await p.log.delete();
@@ -150,13 +162,23 @@ export class TopicRegistry {
     for (const [name, partitions] of known) {
       if (!entries.has(name)) entries.set(name, { name, partitions, overrides: {} });
     }
+    let assignedIds = false;
     for (const t of entries.values()) {
       const config = resolveLogConfig(this.defaults, t.overrides);
-      const topic: Topic = { name: t.name, partitions: [], config, overrides: t.overrides };
+      const id = t.id ?? randomUUID();
+      assignedIds ||= t.id === undefined;
+      const topic: Topic = { name: t.name, id, partitions: [], config, overrides: t.overrides };
       const count = Math.max(t.partitions, known.get(t.name) ?? 0);
       for (let p = 0; p < count; p++) topic.partitions.push(new Partition(t.name, p, this.storage.openLog(t.name, p, config)));
-      this.topics.set(t.name, topic);
+      this.add(topic);
     }
+    // A topic that had no ID yet keeps the one it got now from here on.
+    if (assignedIds) this.persist();
+  }
+
+  private add(topic: Topic): void {
+    this.topics.set(topic.name, topic);
+    this.namesById.set(topic.id, topic.name);
   }
 
   private persist(): void {
@@ -164,7 +186,7 @@ export class TopicRegistry {
     const data: PersistedMetadata = {
       version: 1,
       nextProducerId: this.nextProducerId,
-      topics: [...this.topics.values()].map((t) => ({ name: t.name, partitions: t.partitions.length, overrides: t.overrides })),
+      topics: [...this.topics.values()].map((t) => ({ name: t.name, id: t.id, partitions: t.partitions.length, overrides: t.overrides })),
     };
     const dir = join(this.metaPath, '..');
     mkdirSync(dir, { recursive: true });
