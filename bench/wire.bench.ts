@@ -1,14 +1,21 @@
 /**
- * npm run bench:wire [-- --json] [--quick]
+ * npm run bench:wire [-- --json] [--quick] [--broker-cpu-prof <dir>]
  *
  * The real kafkajs 2.2.4 package over TCP against our broker (in its own process, disk
  * storage): batched produce (batches of 100 x 100 B, acks=1), consume (eachBatch),
  * durable produce (acks=-1), and the share of CPU time the broker used, to show which side
- * is the bottleneck.
+ * is the bottleneck. Then librdkafka (kcat) against a fresh broker process: 1,000,000 x 100 B
+ * produced from a prepared file with acks=all, and read back to /dev/null, with the CPU
+ * each side used (see lib/rdkafka-phase.ts). `--broker-cpu-prof <dir>` writes a V8 CPU
+ * profile of that broker process (kcat phases only) into <dir>.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { kcatAvailable, kcatProduce, writeMessageFile } from './lib/kcat';
+import { createTopic, RdkafkaPhase, rdkafkaFigures, runRdkafkaPhase } from './lib/rdkafka-phase';
 import { Figure, median, printJson, printTable, wantsJson } from './lib/report';
 
 const quick = process.argv.includes('--quick');
@@ -18,15 +25,19 @@ const BATCH = 100;
 const IN_FLIGHT = 16;
 const PARTITIONS = 4;
 const VALUE = Buffer.alloc(100, 'x');
+const RDKAFKA_TOTAL = quick ? 100_000 : 1_000_000;
+const profIndex = process.argv.indexOf('--broker-cpu-prof');
+const BROKER_CPU_PROF = profIndex >= 0 ? process.argv[profIndex + 1] : undefined;
 
 interface Broker {
   child: ChildProcess;
   port: number;
 }
 
-function startBroker(args: string[] = []): Promise<Broker> {
+function startBroker(args: string[] = [], cpuProfDir?: string): Promise<Broker> {
+  const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'lib', 'wire-broker.child.ts'), args, { execArgv: ['-r', '@swc-node/register'] });
+    const child = fork(join(__dirname, 'lib', 'wire-broker.child.ts'), args, { execArgv: ['-r', '@swc-node/register', ...profile] });
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`broker child exited ${code}`)));
   });
@@ -96,10 +107,22 @@ async function main(): Promise<void> {
   const durableRuns: number[] = [];
   const shareRuns: number[] = [];
   const ceilingRuns: number[] = [];
+  const rdkafkaRuns: RdkafkaPhase[] = [];
+  const rdkafkaCeilingRuns: number[] = [];
+  const withKcat = kcatAvailable();
+  if (!withKcat) console.log('kcat not found on PATH: the librdkafka rows are skipped (apt-get install kcat)');
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-wire-kcat-'));
+  const messageFile = join(workDir, 'messages.txt');
+  if (withKcat) writeMessageFile(messageFile, RDKAFKA_TOTAL, VALUE.length);
   for (let run = 0; run < RUNS; run++) {
     const nullBroker = await startBroker(['--null']);
     const nullKafka = new Kafka({ clientId: 'bench-wire-null', brokers: [`127.0.0.1:${nullBroker.port}`], logLevel: logLevel.NOTHING });
     ceilingRuns.push(await produce(nullKafka, 'null', 1, TOTAL));
+    if (withKcat) {
+      await createTopic(nullBroker.port, 'null-rdkafka', 4);
+      const ceiling = await kcatProduce(`127.0.0.1:${nullBroker.port}`, 'null-rdkafka', messageFile, RDKAFKA_TOTAL, 'all');
+      rdkafkaCeilingRuns.push(RDKAFKA_TOTAL / ceiling.seconds);
+    }
     await stopBroker(nullBroker);
 
     const broker = await startBroker();
@@ -117,7 +140,14 @@ async function main(): Promise<void> {
     const clientCpu = cpuMs() - clientStart;
     shareRuns.push(brokerCpu / (brokerCpu + clientCpu));
     await stopBroker(broker);
+
+    if (withKcat) {
+      const rdBroker = await startBroker([], BROKER_CPU_PROF);
+      rdkafkaRuns.push(await runRdkafkaPhase({ port: rdBroker.port, brokerCpuMs: () => ask<{ cpuMs: number }>(rdBroker.child, 'cpu').then((m) => m.cpuMs), messageFile, total: RDKAFKA_TOTAL }));
+      await stopBroker(rdBroker);
+    }
   }
+  rmSync(workDir, { recursive: true, force: true });
   const fig = (name: string, runs: number[], unit: string, note: string): Figure => ({ name, runs, unit, value: median(runs), note });
   const figures = [
     fig('kafkajsProduceMsgsPerSec', produceRuns, 'msg/s', `a batch of ${BATCH} x 100 B per partition per send (4 partitions), acks=1, ${IN_FLIGHT} in flight`),
@@ -125,8 +155,9 @@ async function main(): Promise<void> {
     fig('kafkajsDurableProduceMsgsPerSec', durableRuns, 'msg/s', `acks=-1, same sends`),
     fig('kafkajsCeilingProduceMsgsPerSec', ceilingRuns, 'msg/s', 'same sends against a null broker that stores nothing: kafkajs alone'),
     fig('brokerCpuShare', shareRuns, 'ratio', 'broker CPU time / (broker + kafkajs) over the three phases'),
+    ...rdkafkaFigures(rdkafkaRuns, RDKAFKA_TOTAL, rdkafkaCeilingRuns),
   ];
-  printTable('kafkajs 2.2.4 over TCP against the embedded broker (separate process, disk storage)', figures);
+  printTable('kafkajs 2.2.4 and librdkafka (kcat) over TCP against the embedded broker (separate process, disk storage)', figures);
   if (wantsJson()) printJson(figures, { quick, node: process.version, produceVsCeiling: Number((median(produceRuns) / median(ceilingRuns)).toFixed(3)) });
 }
 
