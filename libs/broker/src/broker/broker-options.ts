@@ -25,7 +25,20 @@ export interface EmbeddedBrokerOptions {
   /** group.min.session.timeout.ms / group.max.session.timeout.ms */
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  /** Most partitions one topic may have (CreateTopics/CreatePartitions above it: INVALID_PARTITIONS). */
+  maxPartitionsPerTopic: number;
+  /** Most partitions this broker holds in all (a creation that would pass it: POLICY_VIOLATION). */
+  maxPartitions: number;
+  /**
+   * Most topics one Metadata or Produce request may auto-create; the others are answered
+   * LEADER_NOT_AVAILABLE (Metadata) or UNKNOWN_TOPIC_OR_PARTITION (Produce), both retriable.
+   */
+  maxAutoCreatedTopicsPerRequest: number;
 }
+
+export const DEFAULT_MAX_PARTITIONS_PER_TOPIC = 10_000;
+export const DEFAULT_MAX_PARTITIONS = 50_000;
+export const DEFAULT_MAX_AUTO_CREATED_TOPICS_PER_REQUEST = 100;
 
 export const DEFAULT_BROKER_OPTIONS = Object.freeze({
   nodeId: 0,
@@ -38,6 +51,9 @@ export const DEFAULT_BROKER_OPTIONS = Object.freeze({
   groupInitialRebalanceDelayMs: 0,
   groupMinSessionTimeoutMs: 100,
   groupMaxSessionTimeoutMs: 30 * 60 * 1000,
+  maxPartitionsPerTopic: DEFAULT_MAX_PARTITIONS_PER_TOPIC,
+  maxPartitions: DEFAULT_MAX_PARTITIONS,
+  maxAutoCreatedTopicsPerRequest: DEFAULT_MAX_AUTO_CREATED_TOPICS_PER_REQUEST,
 });
 
 /** Legal Kafka topic names: [a-zA-Z0-9._-], 1..249 chars, not "." or "..". */

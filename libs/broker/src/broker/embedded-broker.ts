@@ -46,7 +46,7 @@ import { DiskLogStorage, MemoryLogStorage } from '../storage';
 import { LogStorage } from '../storage/storage.interface';
 import { DEFAULT_BROKER_OPTIONS, EmbeddedBrokerOptions, isValidTopicName } from './broker-options';
 import { FetchHandler } from './fetch-handler';
-import { ProduceHandler } from './produce-handler';
+import { AutoCreateBudget, ProduceHandler } from './produce-handler';
 import { TopicAdmin } from './topic-admin';
 import { Topic, TopicRegistry } from './topic-registry';
 
@@ -77,7 +77,7 @@ export class EmbeddedBroker implements BrokerApi {
     private readonly coordinator: GroupCoordinator,
   ) {
     this.options = options;
-    this.producer = new ProduceHandler((name) => this.ensureTopic(name));
+    this.producer = new ProduceHandler((name, budget) => this.ensureTopic(name, budget, true), options.maxAutoCreatedTopicsPerRequest);
     this.fetcher = new FetchHandler(topics);
     this.admin = new TopicAdmin(topics, options, (topic) => coordinator.onTopicDeleted(topic));
     this.retentionTimer = setInterval(() => this.applyRetention(), options.retentionCheckIntervalMs);
@@ -93,7 +93,7 @@ export class EmbeddedBroker implements BrokerApi {
     };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     const storage = options.storage ?? (options.dataDir ? new DiskLogStorage(join(options.dataDir, 'logs')) : new MemoryLogStorage());
-    const topics = TopicRegistry.open(storage, options.log, options.dataDir ?? null);
+    const topics = await TopicRegistry.open(storage, options.log, options.dataDir ?? null);
     const coordinator = await GroupCoordinator.open({
       dataDir: options.dataDir ? join(options.dataDir, 'groups') : undefined,
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
@@ -142,13 +142,18 @@ export class EmbeddedBroker implements BrokerApi {
 
   // ---- metadata ----
 
+  /**
+   * Topics named (or all). With allowAutoTopicCreation, missing topics are created, at most
+   * maxAutoCreatedTopicsPerRequest per request; the rest, and topics another request is
+   * still creating, are answered LEADER_NOT_AVAILABLE (retriable: the client asks again).
+   */
   async metadata(request: MetadataRequest): Promise<MetadataResponse> {
     const names = request.topics ?? [...this.topics.all()].map((t) => t.name);
-    const topics = names.map((name): TopicMetadata => {
-      const found = request.allowAutoTopicCreation ? this.ensureTopic(name) : this.topics.get(name) ?? this.unknownTopic(name);
-      if (typeof found === 'number') return { errorCode: found, topic: name, isInternal: false, partitions: [] };
-      return this.describeTopic(found);
-    });
+    const budget: AutoCreateBudget = { left: this.options.maxAutoCreatedTopicsPerRequest };
+    // Creations of one request run side by side, so their metadata writes share group commits.
+    const lookups = names.map((name) => (request.allowAutoTopicCreation ? this.ensureTopic(name, budget, false) : this.topics.get(name) ?? this.unknownTopic(name)));
+    const found = lookups.some((l) => l instanceof Promise) ? await Promise.all(lookups) : (lookups as Array<number | Topic>);
+    const topics = found.map((t, i): TopicMetadata => (typeof t === 'number' ? { errorCode: t, topic: names[i], isInternal: false, partitions: [] } : this.describeTopic(t)));
     const { nodeId, advertisedHost, advertisedPort, clusterId } = this.options;
     return { brokers: [{ nodeId, host: advertisedHost, port: advertisedPort, rack: null }], clusterId, controllerId: nodeId, topics };
   }
@@ -184,7 +189,7 @@ export class EmbeddedBroker implements BrokerApi {
 
   async initProducerId(request: InitProducerIdRequest): Promise<InitProducerIdResponse> {
     if (request.transactionalId) return { errorCode: ErrorCode.INVALID_REQUEST, producerId: -1, producerEpoch: -1 };
-    return { errorCode: ErrorCode.NONE, producerId: this.topics.allocateProducerId(), producerEpoch: 0 };
+    return { errorCode: ErrorCode.NONE, producerId: await this.topics.allocateProducerId(), producerEpoch: 0 };
   }
 
   // ---- consumer groups (the coordinator) ----
@@ -237,12 +242,25 @@ export class EmbeddedBroker implements BrokerApi {
     await this.storage.close();
   }
 
-  private ensureTopic(name: string): number | Topic {
+  /**
+   * The topic, or an error code: auto-creates within `budget` (over it: LEADER_NOT_AVAILABLE
+   * for Metadata, UNKNOWN_TOPIC_OR_PARTITION for Produce, both retriable). A topic another
+   * request is creating is awaited when `awaitOthers`, else answered LEADER_NOT_AVAILABLE.
+   */
+  private ensureTopic(name: string, budget: AutoCreateBudget, awaitOthers: boolean): number | Topic | Promise<number | Topic> {
     const existing = this.topics.get(name);
     if (existing) return existing;
     if (!isValidTopicName(name)) return ErrorCode.INVALID_TOPIC_EXCEPTION;
     if (!this.options.autoCreateTopics) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    return this.topics.create(name, this.options.numPartitions, {});
+    const notNow = awaitOthers ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.LEADER_NOT_AVAILABLE;
+    const pending = this.topics.creating(name);
+    if (pending) return awaitOthers ? pending.catch(() => ErrorCode.KAFKA_STORAGE_ERROR) : ErrorCode.LEADER_NOT_AVAILABLE;
+    if (budget.left <= 0) return notNow;
+    const partitions = this.options.numPartitions;
+    const limited = this.admin.checkPartitionLimits(partitions, partitions);
+    if (limited) return limited.errorCode;
+    budget.left--;
+    return this.topics.create(name, partitions, {}).catch(() => ErrorCode.KAFKA_STORAGE_ERROR);
   }
 
   private unknownTopic(name: string): number {

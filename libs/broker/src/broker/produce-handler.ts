@@ -34,13 +34,24 @@ class BatchRejected extends Error {
   }
 }
 
+/** Finds (or auto-creates, within the request's budget) a topic, or answers the error code why not. */
+export type EnsureTopic = (name: string, budget: AutoCreateBudget) => number | Topic | Promise<number | Topic>;
+
+/** How many more topics one request may still auto-create. */
+export interface AutoCreateBudget {
+  left: number;
+}
+
 /**
  * Produce: validates every batch (magic, length, CRC-32C, codec, size), deduplicates
  * idempotent producers' retries, appends, and for acks=-1 waits for the group-commit fsync.
+ * A request to a topic being created waits for it (other requests go on meanwhile).
  */
 export class ProduceHandler {
-  /** `ensureTopic` finds (or auto-creates) a topic, or answers the error code why not. */
-  constructor(private readonly ensureTopic: (name: string) => number | Topic) {}
+  constructor(
+    private readonly ensureTopic: EnsureTopic,
+    private readonly maxAutoCreatedTopicsPerRequest: number,
+  ) {}
 
   async produce(request: ProduceRequest): Promise<ProduceResponse> {
     if (request.acks !== 0 && request.acks !== 1 && request.acks !== -1) {
@@ -48,9 +59,12 @@ export class ProduceHandler {
     }
     const flushes: Array<Promise<void>> = [];
     const flushed = new Set<Partition>();
-    const topics = request.topics.map(({ topic, partitions }) => {
-      const found = this.ensureTopic(topic);
-      return {
+    const budget: AutoCreateBudget = { left: this.maxAutoCreatedTopicsPerRequest };
+    const topics: ProduceResponse['topics'] = [];
+    for (const { topic, partitions } of request.topics) {
+      const lookup = this.ensureTopic(topic, budget);
+      const found = lookup instanceof Promise ? await lookup : lookup;
+      topics.push({
         topic,
         partitions: partitions.map((data): ProducePartitionResponse => {
           if (typeof found === 'number') return errorResponse(data.partition, found);
@@ -63,8 +77,8 @@ export class ProduceHandler {
           }
           return response;
         }),
-      };
-    });
+      });
+    }
     if (flushes.length > 0) await Promise.all(flushes);
     return { topics, throttleTimeMs: 0 };
   }

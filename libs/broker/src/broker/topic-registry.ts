@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { LOG_CONFIG_NAMES, LogConfig } from '../storage/log-config';
 import { LogStorage } from '../storage/storage.interface';
 import { Partition } from './partition';
+import { PersistedMetadata, PersistedTopic, TopicMetadataStore } from './topic-metadata-store';
+import { WorkSlicer } from './work-slicer';
 
 export interface Topic {
   name: string;
@@ -15,20 +15,8 @@ export interface Topic {
   overrides: Record<string, string>;
 }
 
-interface PersistedTopic {
-  name: string;
-  /** Absent in files written before topic IDs existed: one is assigned at load and persisted. */
-  id?: string;
-  partitions: number;
-  overrides: Record<string, string>;
-}
-
-interface PersistedMetadata {
-  version: 1;
-  topics: PersistedTopic[];
-  /** First producer id not yet handed out (ids are never reused across restarts). */
-  nextProducerId: number;
-}
+/** Producer ids are reserved on disk this many at a time (as Kafka's ProducerIdManager blocks). */
+export const PRODUCER_ID_BLOCK_SIZE = 1000;
 
 /** Topic configs accepted for compatibility but without effect on a single embedded broker. */
 const ACCEPTED_WITHOUT_EFFECT = new Set([
@@ -66,23 +54,34 @@ export function resolveLogConfig(base: LogConfig, overrides: Record<string, stri
 }
 
 /**
- * The broker's topics and their partitions. On disk, the topic list lives in
- * `<dataDir>/broker-meta.json`, replaced atomically (write, fsync, rename) on every change.
+ * The broker's topics and their partitions; the list is persisted by TopicMetadataStore
+ * (group-committed snapshots). Creation opens partitions in slices (WorkSlicer) and is
+ * rolled back whole, files closed and removed, when any partition fails to open; while it
+ * runs the name is reserved (creating()) and its partitions count against partitionCount().
+ * Not thread-safe: one event loop owns it.
  */
 export class TopicRegistry {
   private readonly topics = new Map<string, Topic>();
   private readonly namesById = new Map<string, string>();
+  private readonly pending = new Map<string, Promise<Topic>>();
+  private readonly store: TopicMetadataStore;
+  private partitions = 0;
+  private reservedPartitions = 0;
   private nextProducerId = 1;
+  /** Producer ids below this are reserved on disk. */
+  private producerIdLimit = 1;
 
   private constructor(
     private readonly storage: LogStorage,
     private readonly defaults: LogConfig,
-    private readonly metaPath: string | null,
-  ) {}
+    metaDir: string | null,
+  ) {
+    this.store = new TopicMetadataStore(metaDir, () => this.snapshot());
+  }
 
-  static open(storage: LogStorage, defaults: LogConfig, metaDir: string | null): TopicRegistry {
-    const registry = new TopicRegistry(storage, defaults, metaDir ? join(metaDir, 'broker-meta.json') : null);
-    registry.load();
+  static async open(storage: LogStorage, defaults: LogConfig, metaDir: string | null): Promise<TopicRegistry> {
+    const registry = new TopicRegistry(storage, defaults, metaDir);
+    await registry.load();
     return registry;
   }
 
@@ -103,41 +102,82 @@ export class TopicRegistry {
     return this.topics.get(topic)?.partitions[id];
   }
 
-  create(name: string, partitions: number, overrides: Record<string, string>): Topic {
-    const config = resolveLogConfig(this.defaults, overrides);
-    const topic: Topic = { name, id: randomUUID(), partitions: [], config, overrides };
-    for (let p = 0; p < partitions; p++) topic.partitions.push(new Partition(name, p, this.storage.openLog(name, p, config)));
-    this.add(topic);
-    this.persist();
-    return topic;
+  /** The creation of `name` under way, if any. */
+  creating(name: string): Promise<Topic> | undefined {
+    return this.pending.get(name);
   }
 
-  addPartitions(topic: Topic, count: number): void {
-    for (let p = topic.partitions.length; p < count; p++) {
-      topic.partitions.push(new Partition(topic.name, p, this.storage.openLog(topic.name, p, topic.config)));
+  /** Partitions on this broker, counting those of creations under way. */
+  partitionCount(): number {
+    return this.partitions + this.reservedPartitions;
+  }
+
+  /**
+   * Creates a topic: partitions opened in slices, then the topic becomes visible and the
+   * metadata is saved; resolves once it is durable. If a partition fails to open, every
+   * partition opened so far is deleted and the call rejects. The caller checks the name is free.
+   */
+  create(name: string, partitionCount: number, overrides: Record<string, string>, slicer = new WorkSlicer()): Promise<Topic> {
+    const config = resolveLogConfig(this.defaults, overrides);
+    this.reservedPartitions += partitionCount;
+    const creation = (async (): Promise<Topic> => {
+      try {
+        const partitions = await this.openPartitions(name, 0, partitionCount, config, slicer);
+        const topic: Topic = { name, id: randomUUID(), partitions, config, overrides };
+        this.add(topic);
+        await this.saveOrRollBack(() => this.remove(topic), partitions);
+        return topic;
+      } finally {
+        this.reservedPartitions -= partitionCount;
+        this.pending.delete(name);
+      }
+    })();
+    this.pending.set(name, creation);
+    return creation;
+  }
+
+  /** Grows a topic to `count` partitions (sliced, rolled back whole on failure); resolves once durable. */
+  async addPartitions(topic: Topic, count: number, slicer = new WorkSlicer()): Promise<void> {
+    const from = topic.partitions.length;
+    this.reservedPartitions += count - from;
+    try {
+      const added = await this.openPartitions(topic.name, from, count, topic.config, slicer);
+      topic.partitions.push(...added);
+      this.partitions += added.length;
+      await this.saveOrRollBack(() => {
+        topic.partitions.length = from;
+        this.partitions -= added.length;
+      }, added);
+    } finally {
+      this.reservedPartitions -= count - from;
     }
-    this.persist();
   }
 
   async delete(name: string): Promise<void> {
     const topic = this.topics.get(name);
     if (!topic) return;
-    this.topics.delete(name);
-    this.namesById.delete(topic.id);
-    this.persist();
+    this.remove(topic);
+    await this.store.save();
+    const slicer = new WorkSlicer();
     for (const p of topic.partitions) {
       await p.log.delete();
       p.notifyChange();
+      await slicer.tick();
     }
   }
 
-  allocateProducerId(): number {
+  /** A producer id never handed out before, even across restarts; resolves once that is durable. */
+  async allocateProducerId(): Promise<number> {
     const id = this.nextProducerId++;
-    this.persist();
+    if (id >= this.producerIdLimit) {
+      this.producerIdLimit = id + PRODUCER_ID_BLOCK_SIZE;
+      await this.store.save();
+    }
     return id;
   }
 
   async close(): Promise<void> {
+    await this.store.idle();
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) {
         p.notifyChange();
@@ -146,16 +186,13 @@ export class TopicRegistry {
     }
   }
 
-  private load(): void {
+  private async load(): Promise<void> {
     const known = new Map<string, number>();
     for (const { topic, partition } of this.storage.existingLogs()) {
       known.set(topic, Math.max(known.get(topic) ?? 0, partition + 1));
     }
-    let persisted: PersistedMetadata | null = null;
-    if (this.metaPath && existsSync(this.metaPath)) {
-      persisted = JSON.parse(readFileSync(this.metaPath, 'utf8')) as PersistedMetadata;
-      this.nextProducerId = persisted.nextProducerId;
-    }
+    const persisted = this.store.load();
+    if (persisted) this.nextProducerId = this.producerIdLimit = persisted.nextProducerId;
     const entries = new Map<string, PersistedTopic>();
     for (const t of persisted?.topics ?? []) entries.set(t.name, t);
     // Logs found without metadata (metadata lost) are still served, with default configs.
@@ -163,42 +200,69 @@ export class TopicRegistry {
       if (!entries.has(name)) entries.set(name, { name, partitions, overrides: {} });
     }
     let assignedIds = false;
+    const slicer = new WorkSlicer();
     for (const t of entries.values()) {
       const config = resolveLogConfig(this.defaults, t.overrides);
       const id = t.id ?? randomUUID();
       assignedIds ||= t.id === undefined;
-      const topic: Topic = { name: t.name, id, partitions: [], config, overrides: t.overrides };
       const count = Math.max(t.partitions, known.get(t.name) ?? 0);
-      for (let p = 0; p < count; p++) topic.partitions.push(new Partition(t.name, p, this.storage.openLog(t.name, p, config)));
-      this.add(topic);
+      const partitions = await this.openPartitions(t.name, 0, count, config, slicer);
+      this.add({ name: t.name, id, partitions, config, overrides: t.overrides });
     }
     // A topic that had no ID yet keeps the one it got now from here on.
-    if (assignedIds) this.persist();
+    if (assignedIds) await this.store.save();
+  }
+
+  /** Opens partitions [from, to) in slices; on a failure deletes those it opened and rethrows. */
+  private async openPartitions(name: string, from: number, to: number, config: LogConfig, slicer: WorkSlicer): Promise<Partition[]> {
+    const opened: Partition[] = [];
+    try {
+      for (let p = from; p < to; p++) {
+        opened.push(new Partition(name, p, this.storage.openLog(name, p, config)));
+        await slicer.tick();
+      }
+      return opened;
+    } catch (err) {
+      await deleteAll(opened);
+      throw err;
+    }
+  }
+
+  private async saveOrRollBack(undo: () => void, opened: Partition[]): Promise<void> {
+    try {
+      await this.store.save();
+    } catch (err) {
+      undo();
+      await deleteAll(opened);
+      throw err;
+    }
   }
 
   private add(topic: Topic): void {
     this.topics.set(topic.name, topic);
     this.namesById.set(topic.id, topic.name);
+    this.partitions += topic.partitions.length;
   }
 
-  private persist(): void {
-    if (!this.metaPath) return;
-    const data: PersistedMetadata = {
+  private remove(topic: Topic): void {
+    if (this.topics.get(topic.name) !== topic) return;
+    this.topics.delete(topic.name);
+    this.namesById.delete(topic.id);
+    this.partitions -= topic.partitions.length;
+  }
+
+  private snapshot(): PersistedMetadata {
+    return {
       version: 1,
-      nextProducerId: this.nextProducerId,
+      nextProducerId: this.producerIdLimit,
       topics: [...this.topics.values()].map((t) => ({ name: t.name, id: t.id, partitions: t.partitions.length, overrides: t.overrides })),
     };
-    const dir = join(this.metaPath, '..');
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${this.metaPath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data, null, 2));
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.metaPath);
   }
 }
 
+/** Deletes the logs of partitions that never became visible (a rolled-back creation). */
+async function deleteAll(partitions: Partition[]): Promise<void> {
+  for (const p of partitions) {
+    await p.log.delete().catch(() => undefined);
+  }
+}
