@@ -106,7 +106,19 @@ describe(KafkaWireServer.name, () => {
     for (const [key, lowest] of need) {
       expect(byKey.get(key)?.minVersion).toBeLessThanOrEqual(lowest);
     }
-    expect(byKey.get(ApiKey.ApiVersions)?.maxVersion).toBe(3);
+    expect(byKey.get(ApiKey.ApiVersions)?.maxVersion).toBe(4);
+  });
+
+  it('advertises the flexible versions @platformatic/kafka 1.x implements (it has no older ones)', () => {
+    const byKey = new Map(server.supportedApis().map((a) => [a.apiKey, a]));
+    const need: Array<[number, number]> = [
+      [ApiKey.ApiVersions, 4], [ApiKey.Metadata, 12], [ApiKey.Produce, 11], [ApiKey.Fetch, 17], [ApiKey.FindCoordinator, 6],
+      [ApiKey.JoinGroup, 9], [ApiKey.SyncGroup, 5], [ApiKey.Heartbeat, 4], [ApiKey.LeaveGroup, 5], [ApiKey.OffsetCommit, 9],
+      [ApiKey.OffsetFetch, 9], [ApiKey.ListOffsets, 9], [ApiKey.InitProducerId, 5], [ApiKey.CreateTopics, 7],
+      [ApiKey.DeleteTopics, 6], [ApiKey.DescribeGroups, 5], [ApiKey.ListGroups, 4], [ApiKey.DescribeConfigs, 4],
+      [ApiKey.DescribeCluster, 1], [ApiKey.OffsetForLeaderEpoch, 4],
+    ];
+    for (const [key, highest] of need) expect([key, byKey.get(key)?.maxVersion]).toEqual([key, highest]);
   });
 
   it('answers an unsupported ApiVersions version with UNSUPPORTED_VERSION in the v0 shape', async () => {
@@ -116,7 +128,7 @@ describe(KafkaWireServer.name, () => {
     const r = client.responses[0];
     expect(r.correlationId).toBe(77);
     expect(r.body.int16()).toBe(ErrorCode.UNSUPPORTED_VERSION);
-    expect(r.body.array((x) => [x.int16(), x.int16(), x.int16()])).toEqual([[ApiKey.ApiVersions, 0, 3]]);
+    expect(r.body.array((x) => [x.int16(), x.int16(), x.int16()])).toEqual([[ApiKey.ApiVersions, 0, 4]]);
     expect(r.body.remaining).toBe(0);
     expect(client.closed).toBe(false);
   });

@@ -309,6 +309,35 @@ export interface InitProducerIdResponse {
   producerEpoch: number;
 }
 
+// ---- DescribeConfigs (32) ----
+/** Kafka's config resource types (ConfigResource.Type). */
+export const ConfigResourceType = { TOPIC: 2, BROKER: 4 } as const;
+export interface DescribeConfigsRequest {
+  resources: Array<{
+    resourceType: number;
+    resourceName: string;
+    /** null = every config of the resource. */
+    configNames: string[] | null;
+  }>;
+}
+export interface DescribedConfig {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  /** true when the value is the broker's default, not an override set on the resource. */
+  isDefault: boolean;
+  isSensitive: boolean;
+}
+export interface DescribeConfigsResponse {
+  results: Array<{
+    errorCode: number;
+    errorMessage: string | null;
+    resourceType: number;
+    resourceName: string;
+    configs: DescribedConfig[];
+  }>;
+}
+
 /** Everything a client can ask of the broker. */
 export interface BrokerApi {
   metadata(request: MetadataRequest): Promise<MetadataResponse>;
@@ -329,4 +358,17 @@ export interface BrokerApi {
   deleteTopics(request: DeleteTopicsRequest): Promise<DeleteTopicsResponse>;
   createPartitions(request: CreatePartitionsRequest): Promise<CreatePartitionsResponse>;
   initProducerId(request: InitProducerIdRequest): Promise<InitProducerIdResponse>;
+  /**
+   * Optional: topic and broker configs (admin tools, librdkafka and Java clients read them).
+   * A server whose broker lacks it answers DescribeConfigs with UNSUPPORTED_VERSION per resource.
+   */
+  describeConfigs?(request: DescribeConfigsRequest): Promise<DescribeConfigsResponse>;
+  /**
+   * Optional: the topic's persistent ID (canonical UUID string), undefined when no such topic.
+   * Served by Metadata v10+ and used by Fetch v13+; without it the wire server derives IDs
+   * from names (stable while the process runs, not across a delete and re-create).
+   */
+  topicIdOf?(name: string): string | undefined;
+  /** Optional: the topic holding `id`, undefined when none does. */
+  topicNameOf?(id: string): string | undefined;
 }

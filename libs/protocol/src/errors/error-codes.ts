@@ -95,6 +95,7 @@ const table: Array<[number, string, boolean, string]> = [
   [81, 'GROUP_MAX_SIZE_REACHED', false, 'The group has reached its maximum size'],
   [82, 'FENCED_INSTANCE_ID', false, 'Another member with this group instance id joined'],
   [87, 'INVALID_RECORD', false, 'A record failed broker-side validation'],
+  [100, 'UNKNOWN_TOPIC_ID', true, 'This server does not host this topic ID'],
 ];
 
 const byCode = new Map<number, KafkaErrorInfo>();
@@ -147,7 +148,10 @@ export const ErrorCode = {
   GROUP_ID_NOT_FOUND: 69,
   UNSUPPORTED_COMPRESSION_TYPE: 76,
   MEMBER_ID_REQUIRED: 79,
+  FENCED_LEADER_EPOCH: 74,
+  UNKNOWN_LEADER_EPOCH: 75,
   INVALID_RECORD: 87,
+  UNKNOWN_TOPIC_ID: 100,
 } as const satisfies Record<string, number>;
 
 for (const [name, code] of Object.entries(ErrorCode)) {

@@ -14,6 +14,14 @@ export interface RequestContext {
   supportedApis: ReadonlyArray<{ apiKey: number; minVersion: number; maxVersion: number }>;
   /** Aborted when the connection closes, ending any long poll made for it. */
   signal: AbortSignal;
+  /** Topic name ⇄ topic ID (Metadata v10+, Fetch v13+, CreateTopics v7+, DeleteTopics v6+). */
+  topicIds: TopicIdLookup;
+}
+
+/** Resolves topic IDs (canonical UUID strings) both ways; undefined = no such topic. */
+export interface TopicIdLookup {
+  idOf(name: string): string | undefined;
+  nameOf(id: string): string | undefined;
 }
 
 /**
@@ -63,7 +71,7 @@ export function registerApi<Req, Res>(definition: ApiDefinition<Req, Res>): Regi
       }
       return handled.then((response) => {
         if (response === null) return null;
-        const writer = new ByteWriter();
+        const writer = new ByteWriter(version >= flexibleFrom);
         definition.encodeResponse(writer, version, response);
         return writer;
       });

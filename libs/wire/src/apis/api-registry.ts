@@ -4,6 +4,8 @@ import { createPartitionsApi } from './create-partitions/create-partitions.api';
 import { createTopicsApi } from './create-topics/create-topics.api';
 import { deleteGroupsApi } from './delete-groups/delete-groups.api';
 import { deleteTopicsApi } from './delete-topics/delete-topics.api';
+import { describeClusterApi } from './describe-cluster/describe-cluster.api';
+import { describeConfigsApi } from './describe-configs/describe-configs.api';
 import { describeGroupsApi } from './describe-groups/describe-groups.api';
 import { fetchApi } from './fetch/fetch.api';
 import { findCoordinatorApi } from './find-coordinator/find-coordinator.api';
@@ -16,6 +18,7 @@ import { listOffsetsApi } from './list-offsets/list-offsets.api';
 import { metadataApi } from './metadata/metadata.api';
 import { offsetCommitApi } from './offset-commit/offset-commit.api';
 import { offsetFetchApi } from './offset-fetch/offset-fetch.api';
+import { offsetForLeaderEpochApi } from './offset-for-leader-epoch/offset-for-leader-epoch.api';
 import { produceApi } from './produce/produce.api';
 import { syncGroupApi } from './sync-group/sync-group.api';
 
@@ -73,6 +76,9 @@ export const API_DEFINITIONS: ReadonlyArray<ApiDefinition<unknown, unknown>> = [
   initProducerIdApi,
   createPartitionsApi,
   deleteGroupsApi,
+  offsetForLeaderEpochApi,
+  describeConfigsApi,
+  describeClusterApi,
 ];
 
 /** The registry of every API this library implements. */

@@ -81,6 +81,43 @@ describe('ByteWriter / ByteReader', () => {
     expect(Buffer.concat(chunks).length).toBe(4 + big.length + 1);
   });
 
+  it('writes UUIDs as 16 bytes and reads them back in canonical form', () => {
+    const id = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
+    const bytes = new ByteWriter().uuid(id.toUpperCase()).toBuffer();
+    expect(bytes.toString('hex')).toBe(id.replace(/-/g, ''));
+    expect(new ByteReader(bytes).uuid()).toBe(id);
+    expect(() => new ByteWriter().uuid('not-a-uuid')).toThrow(RangeError);
+  });
+
+  it('flex* methods write compact forms and tags when flexible, classic forms otherwise (KIP-482)', () => {
+    const write = (w: ByteWriter) =>
+      w.flexString('ab').flexNullableString(null).flexBytes(Buffer.from([9])).flexNullableBytes(null)
+        .flexArray([1, 2], (x, n) => x.int16(n)).flexNullableArray(null, (x, n: number) => x.int8(n)).flexTags();
+    expect(write(new ByteWriter(true)).toBuffer().toString('hex')).toBe('03' + '6162' + '00' + '0209' + '00' + '03' + '00010002' + '00' + '00');
+    expect(write(new ByteWriter(false)).toBuffer().toString('hex')).toBe(
+      '0002' + '6162' + 'ffff' + '00000001' + '09' + 'ffffffff' + '00000002' + '00010002' + 'ffffffff',
+    );
+    for (const flexible of [true, false]) {
+      const r = new ByteReader(write(new ByteWriter(flexible)).toBuffer());
+      r.flexible = flexible;
+      expect(r.flexString()).toBe('ab');
+      expect(r.flexNullableString()).toBeNull();
+      expect([...r.flexBytes()]).toEqual([9]);
+      expect(r.flexNullableBytes()).toBeNull();
+      expect(r.flexArray((x) => x.int16())).toEqual([1, 2]);
+      expect(r.flexNullableArray((x) => x.int8())).toBeNull();
+      r.flexTags();
+      expect(r.remaining).toBe(0);
+    }
+  });
+
+  it('skips tagged fields it does not know, whatever their size', () => {
+    const r = new ByteReader(Buffer.from('02' + '00' + '03' + 'aabbcc' + '05' + '00' + '07', 'hex'));
+    r.flexible = true;
+    r.flexTags();
+    expect(r.int8()).toBe(7);
+  });
+
   it('grows across many chunks without losing order', () => {
     const w = new ByteWriter();
     for (let i = 0; i < 10_000; i++) w.int32(i);

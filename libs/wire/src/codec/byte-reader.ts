@@ -11,6 +11,11 @@ import { ProtocolDecodeError } from './codec.errors';
  */
 export class ByteReader {
   private pos: number;
+  /**
+   * Whether the request being read uses a flexible version (KIP-482). The `flex*` methods
+   * read compact forms and tagged fields when set, the classic forms (and no tags) otherwise.
+   */
+  flexible = false;
 
   constructor(
     private readonly buf: Buffer,
@@ -213,4 +218,45 @@ export class ByteReader {
     }
     return fields;
   }
+
+  /** UUID: 16 bytes, returned in canonical lower-case 8-4-4-4-12 form. */
+  uuid(): string {
+    const at = this.take(UUID_BYTES);
+    const hex = this.buf.toString('hex', at, at + UUID_BYTES);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  // ---- version-dependent forms: compact when `flexible`, classic otherwise ----
+
+  flexString(): string {
+    return this.flexible ? this.compactString() : this.string();
+  }
+
+  flexNullableString(): string | null {
+    return this.flexible ? this.compactNullableString() : this.nullableString();
+  }
+
+  flexBytes(): Buffer {
+    return this.flexible ? this.compactBytes() : this.bytes();
+  }
+
+  flexNullableBytes(): Buffer | null {
+    return this.flexible ? this.compactNullableBytes() : this.nullableBytes();
+  }
+
+  flexArray<T>(readItem: (reader: ByteReader) => T): T[] {
+    return this.flexible ? this.compactArray(readItem) : this.array(readItem);
+  }
+
+  flexNullableArray<T>(readItem: (reader: ByteReader) => T): T[] | null {
+    return this.flexible ? this.compactNullableArray(readItem) : this.nullableArray(readItem);
+  }
+
+  /** A struct's TAGGED_FIELDS in a flexible version (skipped: we act on no optional tag); nothing otherwise. */
+  flexTags(): void {
+    if (this.flexible) this.taggedFields();
+  }
 }
+
+/** Bytes in a Kafka UUID. */
+export const UUID_BYTES = 16;

@@ -19,6 +19,12 @@ export class ByteWriter {
   private pos = 0;
   private flushed = 0;
 
+  /**
+   * @param flexible whether the response uses a flexible version (KIP-482): the `flex*`
+   *   methods then write compact forms and tagged fields, the classic forms otherwise.
+   */
+  constructor(readonly flexible = false) {}
+
   /** Bytes written so far. */
   get length(): number {
     return this.flushed + this.pos;
@@ -179,6 +185,51 @@ export class ByteWriter {
     this.uvarint(items.length + 1);
     for (const item of items) writeItem(this, item);
     return this;
+  }
+
+  /** COMPACT_ARRAY that may be null: uvarint (count + 1, 0 = null) + elements. */
+  compactNullableArray<T>(items: readonly T[] | null, writeItem: (writer: this, item: T) => void): this {
+    return items === null ? this.uvarint(0) : this.compactArray(items, writeItem);
+  }
+
+  /** UUID: 16 bytes from the canonical 8-4-4-4-12 form (dashes optional). */
+  uuid(value: string): this {
+    const hex = value.replace(/-/g, '');
+    if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new RangeError(`Not a UUID: ${value}`);
+    Buffer.from(hex, 'hex').copy(this.room(16), this.pos);
+    this.pos += 16;
+    return this;
+  }
+
+  // ---- version-dependent forms: compact when `flexible`, classic otherwise ----
+
+  flexString(value: string): this {
+    return this.flexible ? this.compactString(value) : this.string(value);
+  }
+
+  flexNullableString(value: string | null): this {
+    return this.flexible ? this.compactNullableString(value) : this.nullableString(value);
+  }
+
+  flexBytes(value: Buffer): this {
+    return this.flexible ? this.compactBytes(value) : this.bytes(value);
+  }
+
+  flexNullableBytes(value: Buffer | null): this {
+    return this.flexible ? this.compactNullableBytes(value) : this.nullableBytes(value);
+  }
+
+  flexArray<T>(items: readonly T[], writeItem: (writer: this, item: T) => void): this {
+    return this.flexible ? this.compactArray(items, writeItem) : this.array(items, writeItem);
+  }
+
+  flexNullableArray<T>(items: readonly T[] | null, writeItem: (writer: this, item: T) => void): this {
+    return this.flexible ? this.compactNullableArray(items, writeItem) : this.nullableArray(items, writeItem);
+  }
+
+  /** An empty TAGGED_FIELDS section in a flexible version; nothing otherwise. */
+  flexTags(): this {
+    return this.flexible ? this.emptyTaggedFields() : this;
   }
 
   /** An empty TAGGED_FIELDS section (we never send optional tags). */

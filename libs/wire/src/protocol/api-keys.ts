@@ -17,6 +17,9 @@ export const ApiKey = {
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
+  OffsetForLeaderEpoch: 23,
+  DescribeConfigs: 32,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  DescribeCluster: 60,
 } as const;

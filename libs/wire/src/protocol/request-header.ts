@@ -25,12 +25,16 @@ export function peekHeader(frame: Buffer): Pick<RequestHeader, 'apiKey' | 'apiVe
   return { apiKey: frame.readInt16BE(0), apiVersion: frame.readInt16BE(2), correlationId: frame.readInt32BE(4) };
 }
 
-/** Reads a v1 header, or v2 (trailing tagged fields) when `flexible`. */
+/**
+ * Reads a v1 header, or v2 (trailing tagged fields) when `flexible`, and leaves the reader
+ * in the body's mode (`reader.flexible`).
+ */
 export function readRequestHeader(reader: ByteReader, flexible: boolean): RequestHeader {
   const apiKey = reader.int16();
   const apiVersion = reader.int16();
   const correlationId = reader.int32();
   const clientId = reader.nullableString();
   if (flexible) reader.taggedFields();
+  reader.flexible = flexible;
   return { apiKey, apiVersion, correlationId, clientId };
 }

@@ -1,5 +1,7 @@
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { TopicIdLookup } from '../apis/api-definition.types';
 import { ApiRegistry, createDefaultApiRegistry } from '../apis/api-registry';
+import { topicIdLookupFor } from './topic-id-lookup';
 import { WireConnection, WireServerStats } from './wire-connection';
 import {
   DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,
@@ -30,12 +32,14 @@ export class KafkaWireServer {
   private readonly registry: ApiRegistry;
   private readonly connections = new Set<WireConnection>();
   private readonly logger: WireServerLogger;
+  private readonly topicIds: TopicIdLookup;
   private bound: WireAddress | null = null;
   private readonly counters: WireServerStats = { framesReceived: 0, requestsHandled: 0, connectionsRejected: 0 };
 
   constructor(private readonly options: KafkaWireServerOptions) {
     this.registry = createDefaultApiRegistry();
     this.logger = options.logger ?? SILENT_LOGGER;
+    this.topicIds = topicIdLookupFor(options.broker);
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -111,6 +115,7 @@ export class KafkaWireServer {
         advertisedHost: advertised.host,
         advertisedPort: advertised.port,
         supportedApis: this.registry.ranges(),
+        topicIds: this.topicIds,
       },
       maxRequestBytes: this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       maxInFlight: this.options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION,

@@ -23,6 +23,7 @@ import { ApiDefinition } from '../api-definition.types';
  * ApiVersions Response (Version: 2) => same as version 1
  * ApiVersions Response (Version: 3) => error_code [api_keys] throttle_time_ms TAG_BUFFER
  *   api_keys => api_key min_version max_version TAG_BUFFER   (compact array)
+ * ApiVersions Request/Response (Version: 4) => same as version 3
  *
  * The response header is always v0 (correlation id only), even for v3, so that a client
  * can read the reply to a version the broker does not support.
@@ -45,7 +46,7 @@ export interface ApiVersionsResponse {
 }
 
 export const API_VERSIONS_MIN = 0;
-export const API_VERSIONS_MAX = 3;
+export const API_VERSIONS_MAX = 4;
 const FIRST_FLEXIBLE = 3;
 
 export const apiVersionsApi: ApiDefinition<ApiVersionsRequest, ApiVersionsResponse> = {

@@ -22,26 +22,38 @@ import { ApiDefinition } from '../api-definition.types';
  *     error_code => INT16
  *     error_message => NULLABLE_STRING
  * CreatePartitions Response (Version: 1) => same as version 0
+ * CreatePartitions Request/Response (Version: 2..3) => same as version 1, flexible
  */
 
 export const createPartitionsApi: ApiDefinition<CreatePartitionsRequest, CreatePartitionsResponse> = {
   apiKey: ApiKey.CreatePartitions,
   name: 'CreatePartitions',
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 3,
+  firstFlexibleVersion: 2,
 
   decodeRequest(reader: ByteReader): CreatePartitionsRequest {
-    const topics = reader.array((t) => {
-      const topic = t.string();
+    const topics = reader.flexArray((t) => {
+      const topic = t.flexString();
       const count = t.int32();
-      t.nullableArray((a) => a.array((b) => b.int32())); // manual assignments: one broker, ignored
+      t.flexNullableArray((a) => {
+        a.flexArray((b) => b.int32());
+        a.flexTags();
+      }); // manual assignments: one broker, ignored
+      t.flexTags();
       return { topic, count };
     });
-    return { topics, timeoutMs: reader.int32(), validateOnly: reader.boolean() };
+    const timeoutMs = reader.int32();
+    const validateOnly = reader.boolean();
+    reader.flexTags();
+    return { topics, timeoutMs, validateOnly };
   },
 
   encodeResponse(writer: ByteWriter, _version: number, response: CreatePartitionsResponse): void {
-    writer.int32(0).array(response.topics, (w, t) => w.string(t.topic).int16(t.errorCode).nullableString(t.errorMessage));
+    writer.int32(0).flexArray(response.topics, (w, t) => {
+      w.flexString(t.topic).int16(t.errorCode).flexNullableString(t.errorMessage).flexTags();
+    });
+    writer.flexTags();
   },
 
   handle(request, context) {

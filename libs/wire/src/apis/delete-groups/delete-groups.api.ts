@@ -15,20 +15,25 @@ import { ApiDefinition } from '../api-definition.types';
  *     group_id => STRING
  *     error_code => INT16
  * DeleteGroups Response (Version: 1) => same as version 0
+ * DeleteGroups Request/Response (Version: 2) => same as version 1, flexible
  */
 
 export const deleteGroupsApi: ApiDefinition<{ groupIds: string[] }, DeleteGroupsResponse> = {
   apiKey: ApiKey.DeleteGroups,
   name: 'DeleteGroups',
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
+  firstFlexibleVersion: 2,
 
   decodeRequest(reader: ByteReader) {
-    return { groupIds: reader.array((r) => r.string()) };
+    const groupIds = reader.flexArray((r) => r.flexString());
+    reader.flexTags();
+    return { groupIds };
   },
 
   encodeResponse(writer: ByteWriter, _version: number, response: DeleteGroupsResponse): void {
-    writer.int32(0).array(response.results, (w, r) => w.string(r.groupId).int16(r.errorCode));
+    writer.int32(0).flexArray(response.results, (w, r) => w.flexString(r.groupId).int16(r.errorCode).flexTags());
+    writer.flexTags();
   },
 
   handle(request, context) {

@@ -33,6 +33,7 @@ import { ApiDefinition } from '../api-definition.types';
  *     authorized_operations => INT32
  * DescribeGroups Response (Version: 4) => same as version 3, members => member_id group_instance_id client_id ...
  *       group_instance_id => NULLABLE_STRING
+ * DescribeGroups Request/Response (Version: 5) => same as version 4, flexible
  */
 
 /** INT32_MIN: authorized operations were not requested / not computed. */
@@ -42,25 +43,29 @@ export const describeGroupsApi: ApiDefinition<{ groupIds: string[] }, DescribeGr
   apiKey: ApiKey.DescribeGroups,
   name: 'DescribeGroups',
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
+  firstFlexibleVersion: 5,
 
   decodeRequest(reader: ByteReader, version: number) {
-    const groupIds = reader.array((r) => r.string());
+    const groupIds = reader.flexArray((r) => r.flexString());
     if (version >= 3) reader.boolean(); // include_authorized_operations
+    reader.flexTags();
     return { groupIds };
   },
 
   encodeResponse(writer: ByteWriter, version: number, response: DescribeGroupsResponse): void {
     if (version >= 1) writer.int32(0);
-    writer.array(response.groups, (w, g) => {
-      w.int16(g.errorCode).string(g.groupId).string(g.state).string(g.protocolType).string(g.protocol);
-      w.array(g.members, (mw, m) => {
-        mw.string(m.memberId);
-        if (version >= 4) mw.nullableString(m.groupInstanceId);
-        mw.string(m.clientId).string(m.clientHost).bytes(m.memberMetadata).bytes(m.memberAssignment);
+    writer.flexArray(response.groups, (w, g) => {
+      w.int16(g.errorCode).flexString(g.groupId).flexString(g.state).flexString(g.protocolType).flexString(g.protocol);
+      w.flexArray(g.members, (mw, m) => {
+        mw.flexString(m.memberId);
+        if (version >= 4) mw.flexNullableString(m.groupInstanceId);
+        mw.flexString(m.clientId).flexString(m.clientHost).flexBytes(m.memberMetadata).flexBytes(m.memberAssignment).flexTags();
       });
       if (version >= 3) w.int32(OPERATIONS_UNKNOWN);
+      w.flexTags();
     });
+    writer.flexTags();
   },
 
   handle(request, context) {

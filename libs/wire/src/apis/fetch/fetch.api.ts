@@ -1,60 +1,34 @@
-import { FetchRequest, FetchResponse } from '@peak/protocol';
+import { ErrorCode, FetchPartitionResponse, FetchRequest, FetchResponse } from '@peak/protocol';
 import { ByteReader } from '../../codec/byte-reader';
 import { ByteWriter } from '../../codec/byte-writer';
 import { ApiKey } from '../../protocol/api-keys';
-import { ApiDefinition } from '../api-definition.types';
+import { ZERO_UUID } from '../../protocol/flexible-constants';
+import { ApiDefinition, RequestContext } from '../api-definition.types';
 
 /*
  * Fetch Request (Version: 4) => replica_id max_wait_ms min_bytes max_bytes isolation_level [topics]
- *   replica_id => INT32
- *   max_wait_ms => INT32
- *   min_bytes => INT32
- *   max_bytes => INT32
- *   isolation_level => INT8
  *   topics => topic [partitions]
- *     topic => STRING
  *     partitions => partition fetch_offset partition_max_bytes
- *       partition => INT32
- *       fetch_offset => INT64
- *       partition_max_bytes => INT32
- * Fetch Request (Version: 5) => same, partitions => partition fetch_offset log_start_offset partition_max_bytes
- *       log_start_offset => INT64
- * Fetch Request (Version: 6) => same as version 5
- * Fetch Request (Version: 7) => replica_id max_wait_ms min_bytes max_bytes isolation_level session_id session_epoch [topics] [forgotten_topics_data]
- *   session_id => INT32
- *   session_epoch => INT32
+ * Fetch Request (Version: 5) =>     partitions => partition fetch_offset log_start_offset partition_max_bytes
+ * Fetch Request (Version: 7) => replica_id max_wait_ms min_bytes max_bytes isolation_level session_id session_epoch
+ *                               [topics] [forgotten_topics_data]
  *   forgotten_topics_data => topic [partitions]
- *     topic => STRING
- *     partitions => INT32
- * Fetch Request (Version: 8) => same as version 7
- * Fetch Request (Version: 9) => same, partitions => partition current_leader_epoch fetch_offset log_start_offset partition_max_bytes
- *       current_leader_epoch => INT32
- * Fetch Request (Version: 10) => same as version 9
+ * Fetch Request (Version: 9) =>     partitions => partition current_leader_epoch fetch_offset log_start_offset partition_max_bytes
  * Fetch Request (Version: 11) => ... [topics] [forgotten_topics_data] rack_id
- *   rack_id => STRING
+ * Fetch Request (Version: 12) => flexible;  partitions => partition current_leader_epoch fetch_offset
+ *                               last_fetched_epoch log_start_offset partition_max_bytes
+ *   (tagged: cluster_id; tag 0)
+ * Fetch Request (Version: 13..14) => topic and forgotten topic => topic_id UUID instead of the name
+ * Fetch Request (Version: 15..17) => replica_id moves into tagged replica_state (tag 1)
  *
  * Fetch Response (Version: 4) => throttle_time_ms [responses]
- *   throttle_time_ms => INT32
  *   responses => topic [partitions]
- *     topic => STRING
  *     partitions => partition_index error_code high_watermark last_stable_offset [aborted_transactions] records
- *       partition_index => INT32
- *       error_code => INT16
- *       high_watermark => INT64
- *       last_stable_offset => INT64
- *       aborted_transactions => producer_id first_offset
- *         producer_id => INT64
- *         first_offset => INT64
- *       records => RECORDS
- * Fetch Response (Version: 5) => same, partitions => partition_index error_code high_watermark last_stable_offset log_start_offset [aborted_transactions] records
- *       log_start_offset => INT64
- * Fetch Response (Version: 6) => same as version 5
+ * Fetch Response (Version: 5) =>     partitions => ... last_stable_offset log_start_offset [aborted_transactions] records
  * Fetch Response (Version: 7) => throttle_time_ms error_code session_id [responses]
- *   error_code => INT16
- *   session_id => INT32
- * Fetch Response (Version: 8..10) => same as version 7
- * Fetch Response (Version: 11) => same, partitions => ... [aborted_transactions] preferred_read_replica records
- *       preferred_read_replica => INT32
+ * Fetch Response (Version: 11) =>     partitions => ... [aborted_transactions] preferred_read_replica records
+ * Fetch Response (Version: 12) => flexible (tagged per partition: diverging_epoch, current_leader, snapshot_id: not sent)
+ * Fetch Response (Version: 13..17) => responses => topic_id [partitions]   (v16+: tagged node_endpoints, not sent)
  *
  * Fetch sessions are not kept: every answer is a full response with session_id 0, which
  * tells the client that the broker runs sessionless. Stored batches are written as they
@@ -65,15 +39,57 @@ import { ApiDefinition } from '../api-definition.types';
 const SESSIONLESS = 0;
 const NO_PREFERRED_REPLICA = -1;
 const EMPTY_RECORDS = Buffer.alloc(0);
+const FIRST_FLEXIBLE = 12;
+const FIRST_TOPIC_ID = 13;
+const LAST_REPLICA_ID_FIELD = 14;
 
-export const fetchApi: ApiDefinition<FetchRequest, FetchResponse> = {
+/** A fetch as read off the wire: topics carry their ID when the version addresses them so. */
+export interface FetchWireRequest extends Omit<FetchRequest, 'topics'> {
+  topics: Array<FetchRequest['topics'][number] & { topicId: string }>;
+}
+
+export interface FetchWireResponse extends Omit<FetchResponse, 'topics'> {
+  topics: Array<FetchResponse['topics'][number] & { topicId: string }>;
+}
+
+function unknownTopicId(partitions: FetchWireRequest['topics'][number]['partitions']): FetchPartitionResponse[] {
+  return partitions.map(({ partition }) => ({
+    partition,
+    errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    records: null,
+  }));
+}
+
+/** Resolves topic IDs to names (v13+) and IDs for names (to answer in kind). */
+async function fetchByIdOrName(request: FetchWireRequest, context: RequestContext): Promise<FetchWireResponse> {
+  const known: FetchRequest['topics'] = [];
+  const unknown: FetchWireResponse['topics'] = [];
+  for (const t of request.topics) {
+    if (t.topic !== '') {
+      known.push({ topic: t.topic, partitions: t.partitions });
+      continue;
+    }
+    const name = context.topicIds.nameOf(t.topicId);
+    if (name === undefined) unknown.push({ topic: '', topicId: t.topicId, partitions: unknownTopicId(t.partitions) });
+    else known.push({ topic: name, partitions: t.partitions });
+  }
+  const answered = await context.broker.fetch({ ...request, topics: known, signal: context.signal });
+  const topics = answered.topics.map((t) => ({ ...t, topicId: context.topicIds.idOf(t.topic) ?? ZERO_UUID }));
+  return { ...answered, topics: [...topics, ...unknown] };
+}
+
+export const fetchApi: ApiDefinition<FetchWireRequest, FetchWireResponse> = {
   apiKey: ApiKey.Fetch,
   name: 'Fetch',
   minVersion: 4,
-  maxVersion: 11,
+  maxVersion: 17,
+  firstFlexibleVersion: FIRST_FLEXIBLE,
 
-  decodeRequest(reader: ByteReader, version: number): FetchRequest {
-    reader.int32(); // replica_id: consumers send -1
+  decodeRequest(reader: ByteReader, version: number): FetchWireRequest {
+    if (version <= LAST_REPLICA_ID_FIELD) reader.int32(); // replica_id: consumers send -1
     const maxWaitMs = reader.int32();
     const minBytes = reader.int32();
     const maxBytes = reader.int32();
@@ -82,37 +98,56 @@ export const fetchApi: ApiDefinition<FetchRequest, FetchResponse> = {
       reader.int32(); // session_id
       reader.int32(); // session_epoch
     }
-    const topics = reader.array((t) => ({
-      topic: t.string(),
-      partitions: t.array((p) => {
+    const byId = version >= FIRST_TOPIC_ID;
+    const topics = reader.flexArray((t) => {
+      const topicId = byId ? t.uuid() : ZERO_UUID;
+      const topic = byId ? '' : t.flexString();
+      const partitions = t.flexArray((p) => {
         const partition = p.int32();
         if (version >= 9) p.int32(); // current_leader_epoch
         const fetchOffset = p.int64();
+        if (version >= 12) p.int32(); // last_fetched_epoch
         if (version >= 5) p.int64(); // log_start_offset (followers only)
         const partitionMaxBytes = p.int32();
+        p.flexTags();
         return { partition, fetchOffset, partitionMaxBytes };
-      }),
-    }));
-    if (version >= 7) reader.array((t) => ({ topic: t.string(), partitions: t.array((p) => p.int32()) }));
-    if (version >= 11) reader.string(); // rack_id
+      });
+      t.flexTags();
+      return { topic, topicId, partitions };
+    });
+    if (version >= 7) {
+      reader.flexArray((t) => {
+        if (byId) t.uuid();
+        else t.flexString();
+        t.flexArray((p) => p.int32());
+        t.flexTags();
+      });
+    }
+    if (version >= 11) reader.flexString(); // rack_id
+    reader.flexTags();
     return { maxWaitMs, minBytes, maxBytes, isolationLevel, topics };
   },
 
-  encodeResponse(writer: ByteWriter, version: number, response: FetchResponse): void {
+  encodeResponse(writer: ByteWriter, version: number, response: FetchWireResponse): void {
     writer.int32(response.throttleTimeMs);
     if (version >= 7) writer.int16(response.errorCode).int32(SESSIONLESS);
-    writer.array(response.topics, (w, t) => {
-      w.string(t.topic).array(t.partitions, (pw, p) => {
+    writer.flexArray(response.topics, (w, t) => {
+      if (version >= FIRST_TOPIC_ID) w.uuid(t.topicId);
+      else w.flexString(t.topic);
+      w.flexArray(t.partitions, (pw, p) => {
         pw.int32(p.partition).int16(p.errorCode).int64(p.highWatermark).int64(p.lastStableOffset);
         if (version >= 5) pw.int64(p.logStartOffset);
-        pw.int32(0); // aborted_transactions: none, no transactions are ever open
+        pw.flexArray([], () => undefined); // aborted_transactions: none, no transactions are ever open
         if (version >= 11) pw.int32(NO_PREFERRED_REPLICA);
-        pw.bytes(p.records ?? EMPTY_RECORDS); // Kafka writes an empty set, never null
+        pw.flexBytes(p.records ?? EMPTY_RECORDS); // Kafka writes an empty set, never null
+        pw.flexTags();
       });
+      w.flexTags();
     });
+    writer.flexTags();
   },
 
   handle(request, context) {
-    return context.broker.fetch({ ...request, signal: context.signal });
+    return fetchByIdOrName(request, context);
   },
 };

@@ -18,25 +18,28 @@ import { ApiDefinition } from '../api-definition.types';
  * Heartbeat Response (Version: 1) => throttle_time_ms error_code
  *   throttle_time_ms => INT32
  * Heartbeat Response (Version: 2..3) => same as version 1
+ * Heartbeat Request/Response (Version: 4) => same as 3, flexible
  */
 
 export const heartbeatApi: ApiDefinition<HeartbeatRequest, HeartbeatResponse> = {
   apiKey: ApiKey.Heartbeat,
   name: 'Heartbeat',
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
+  firstFlexibleVersion: 4,
 
   decodeRequest(reader: ByteReader, version: number): HeartbeatRequest {
-    const groupId = reader.string();
+    const groupId = reader.flexString();
     const generationId = reader.int32();
-    const memberId = reader.string();
-    const groupInstanceId = version >= 3 ? reader.nullableString() : null;
+    const memberId = reader.flexString();
+    const groupInstanceId = version >= 3 ? reader.flexNullableString() : null;
+    reader.flexTags();
     return { groupId, generationId, memberId, groupInstanceId };
   },
 
   encodeResponse(writer: ByteWriter, version: number, response: HeartbeatResponse): void {
     if (version >= 1) writer.int32(0);
-    writer.int16(response.errorCode);
+    writer.int16(response.errorCode).flexTags();
   },
 
   handle(request, context) {

@@ -16,20 +16,33 @@ import { ApiDefinition } from '../api-definition.types';
  *   producer_id => INT64
  *   producer_epoch => INT16
  * InitProducerId Response (Version: 1) => same as version 0
+ * InitProducerId Request/Response (Version: 2) => same as version 1, flexible
+ * InitProducerId Request (Version: 3..5) => transactional_id transaction_timeout_ms producer_id producer_epoch
+ *   producer_id => INT64, producer_epoch => INT16 (-1/-1: a new producer; otherwise the id to bump)
+ *
+ * Transactions are refused: a transactional_id gets INVALID_REQUEST from the broker.
  */
 
 export const initProducerIdApi: ApiDefinition<InitProducerIdRequest, InitProducerIdResponse> = {
   apiKey: ApiKey.InitProducerId,
   name: 'InitProducerId',
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 5,
+  firstFlexibleVersion: 2,
 
-  decodeRequest(reader: ByteReader): InitProducerIdRequest {
-    return { transactionalId: reader.nullableString(), transactionTimeoutMs: reader.int32() };
+  decodeRequest(reader: ByteReader, version: number): InitProducerIdRequest {
+    const transactionalId = reader.flexNullableString();
+    const transactionTimeoutMs = reader.int32();
+    if (version >= 3) {
+      reader.int64(); // producer_id
+      reader.int16(); // producer_epoch
+    }
+    reader.flexTags();
+    return { transactionalId, transactionTimeoutMs };
   },
 
   encodeResponse(writer: ByteWriter, _version: number, response: InitProducerIdResponse): void {
-    writer.int32(0).int16(response.errorCode).int64(response.producerId).int16(response.producerEpoch);
+    writer.int32(0).int16(response.errorCode).int64(response.producerId).int16(response.producerEpoch).flexTags();
   },
 
   handle(request, context) {

@@ -36,6 +36,12 @@ import { ApiDefinition } from '../api-definition.types';
  * JoinGroup Response (Version: 5) => ... [members]
  *   members => member_id group_instance_id metadata
  *     group_instance_id => NULLABLE_STRING
+ * JoinGroup Request/Response (Version: 6) => same as 5, flexible
+ * JoinGroup Response (Version: 7) => throttle_time_ms error_code generation_id protocol_type protocol_name leader member_id [members]
+ *   protocol_type => COMPACT_NULLABLE_STRING, protocol_name => COMPACT_NULLABLE_STRING
+ * JoinGroup Request (Version: 8..9) => ... [protocols] reason      reason => COMPACT_NULLABLE_STRING
+ * JoinGroup Response (Version: 9) => ... protocol_name leader skip_assignment member_id [members]
+ *   skip_assignment => BOOLEAN (always false: the leader assigns)
  */
 
 /** The version from which a first join must be repeated with the assigned member id. */
@@ -43,20 +49,32 @@ const FIRST_MEMBER_ID_REQUIRED_VERSION = 4;
 
 export type JoinGroupWireRequest = Omit<JoinGroupRequest, 'clientId' | 'clientHost'>;
 
-export const joinGroupApi: ApiDefinition<JoinGroupWireRequest, JoinGroupResponse> = {
+/** The answer plus the protocol type v7+ echoes. */
+export interface JoinGroupWireResponse extends JoinGroupResponse {
+  protocolType: string;
+}
+
+export const joinGroupApi: ApiDefinition<JoinGroupWireRequest, JoinGroupWireResponse> = {
   apiKey: ApiKey.JoinGroup,
   name: 'JoinGroup',
   minVersion: 0,
-  maxVersion: 5,
+  maxVersion: 9,
+  firstFlexibleVersion: 6,
 
   decodeRequest(reader: ByteReader, version: number): JoinGroupWireRequest {
-    const groupId = reader.string();
+    const groupId = reader.flexString();
     const sessionTimeoutMs = reader.int32();
     const rebalanceTimeoutMs = version >= 1 ? reader.int32() : sessionTimeoutMs;
-    const memberId = reader.string();
-    const groupInstanceId = version >= 5 ? reader.nullableString() : null;
-    const protocolType = reader.string();
-    const protocols = reader.array((p) => ({ name: p.string(), metadata: Buffer.from(p.bytes()) }));
+    const memberId = reader.flexString();
+    const groupInstanceId = version >= 5 ? reader.flexNullableString() : null;
+    const protocolType = reader.flexString();
+    const protocols = reader.flexArray((p) => {
+      const protocol = { name: p.flexString(), metadata: Buffer.from(p.flexBytes()) };
+      p.flexTags();
+      return protocol;
+    });
+    if (version >= 8) reader.flexNullableString(); // reason
+    reader.flexTags();
     return {
       groupId,
       sessionTimeoutMs,
@@ -69,18 +87,25 @@ export const joinGroupApi: ApiDefinition<JoinGroupWireRequest, JoinGroupResponse
     };
   },
 
-  encodeResponse(writer: ByteWriter, version: number, response: JoinGroupResponse): void {
+  encodeResponse(writer: ByteWriter, version: number, response: JoinGroupWireResponse): void {
     if (version >= 2) writer.int32(0);
-    writer.int16(response.errorCode).int32(response.generationId).string(response.protocolName);
-    writer.string(response.leader).string(response.memberId);
-    writer.array(response.members, (w, m) => {
-      w.string(m.memberId);
-      if (version >= 5) w.nullableString(m.groupInstanceId);
-      w.bytes(m.metadata);
+    writer.int16(response.errorCode).int32(response.generationId);
+    if (version >= 7) writer.flexNullableString(response.protocolName === '' ? null : response.protocolType);
+    if (version >= 7) writer.flexNullableString(response.protocolName === '' ? null : response.protocolName);
+    else writer.flexString(response.protocolName);
+    writer.flexString(response.leader);
+    if (version >= 9) writer.boolean(false);
+    writer.flexString(response.memberId);
+    writer.flexArray(response.members, (w, m) => {
+      w.flexString(m.memberId);
+      if (version >= 5) w.flexNullableString(m.groupInstanceId);
+      w.flexBytes(m.metadata).flexTags();
     });
+    writer.flexTags();
   },
 
-  handle(request, context) {
-    return context.broker.joinGroup({ ...request, clientId: context.clientId, clientHost: context.clientHost });
+  async handle(request, context) {
+    const response = await context.broker.joinGroup({ ...request, clientId: context.clientId, clientHost: context.clientHost });
+    return { ...response, protocolType: request.protocolType };
   },
 };

@@ -24,6 +24,8 @@ import { ApiDefinition } from '../api-definition.types';
  *     member_id => STRING
  *     group_instance_id => NULLABLE_STRING
  *     error_code => INT16
+ * LeaveGroup Request/Response (Version: 4) => same as 3, flexible
+ * LeaveGroup Request (Version: 5) =>   members => member_id group_instance_id reason   (reason: COMPACT_NULLABLE_STRING)
  */
 
 /** The request plus what the response must echo back (members' instance ids). */
@@ -35,12 +37,19 @@ export const leaveGroupApi: ApiDefinition<LeaveGroupRequest, LeaveGroupWireRespo
   apiKey: ApiKey.LeaveGroup,
   name: 'LeaveGroup',
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 5,
+  firstFlexibleVersion: 4,
 
   decodeRequest(reader: ByteReader, version: number): LeaveGroupRequest {
-    const groupId = reader.string();
+    const groupId = reader.flexString();
     if (version < 3) return { groupId, members: [{ memberId: reader.string(), groupInstanceId: null }] };
-    const members = reader.array((m) => ({ memberId: m.string(), groupInstanceId: m.nullableString() }));
+    const members = reader.flexArray((m) => {
+      const member = { memberId: m.flexString(), groupInstanceId: m.flexNullableString() };
+      if (version >= 5) m.flexNullableString(); // reason
+      m.flexTags();
+      return member;
+    });
+    reader.flexTags();
     return { groupId, members };
   },
 
@@ -50,8 +59,11 @@ export const leaveGroupApi: ApiDefinition<LeaveGroupRequest, LeaveGroupWireRespo
     const single = response.members.length === 1 ? response.members[0].errorCode : ErrorCode.NONE;
     writer.int16(version < 3 && response.errorCode === ErrorCode.NONE ? single : response.errorCode);
     if (version >= 3) {
-      writer.array(response.members, (w, m) => w.string(m.memberId).nullableString(m.groupInstanceId).int16(m.errorCode));
+      writer.flexArray(response.members, (w, m) => {
+        w.flexString(m.memberId).flexNullableString(m.groupInstanceId).int16(m.errorCode).flexTags();
+      });
     }
+    writer.flexTags();
   },
 
   async handle(request, context) {

@@ -1,4 +1,5 @@
 import { ListGroupsResponse } from '@peak/protocol';
+import { ByteReader } from '../../codec/byte-reader';
 import { ByteWriter } from '../../codec/byte-writer';
 import { ApiKey } from '../../protocol/api-keys';
 import { ApiDefinition } from '../api-definition.types';
@@ -15,24 +16,42 @@ import { ApiDefinition } from '../api-definition.types';
  * ListGroups Response (Version: 1) => throttle_time_ms error_code [groups]
  *   throttle_time_ms => INT32
  * ListGroups Response (Version: 2) => same as version 1
+ * ListGroups Request/Response (Version: 3) => same as version 2, flexible
+ * ListGroups Request (Version: 4) => [states_filter]      states_filter => COMPACT_STRING (empty = all)
+ * ListGroups Response (Version: 4) =>   groups => group_id protocol_type group_state
  */
 
-export const listGroupsApi: ApiDefinition<Record<string, never>, ListGroupsResponse> = {
+export interface ListGroupsWireRequest {
+  statesFilter: string[];
+}
+
+export const listGroupsApi: ApiDefinition<ListGroupsWireRequest, ListGroupsResponse> = {
   apiKey: ApiKey.ListGroups,
   name: 'ListGroups',
   minVersion: 0,
-  maxVersion: 2,
+  maxVersion: 4,
+  firstFlexibleVersion: 3,
 
-  decodeRequest() {
-    return {};
+  decodeRequest(reader: ByteReader, version: number): ListGroupsWireRequest {
+    const statesFilter = version >= 4 ? reader.flexArray((r) => r.flexString()) : [];
+    reader.flexTags();
+    return { statesFilter };
   },
 
   encodeResponse(writer: ByteWriter, version: number, response: ListGroupsResponse): void {
     if (version >= 1) writer.int32(0);
-    writer.int16(response.errorCode).array(response.groups, (w, g) => w.string(g.groupId).string(g.protocolType));
+    writer.int16(response.errorCode).flexArray(response.groups, (w, g) => {
+      w.flexString(g.groupId).flexString(g.protocolType);
+      if (version >= 4) w.flexString(g.state);
+      w.flexTags();
+    });
+    writer.flexTags();
   },
 
-  handle(_request, context) {
-    return context.broker.listGroups();
+  async handle(request, context) {
+    const response = await context.broker.listGroups();
+    if (request.statesFilter.length === 0) return response;
+    const wanted = new Set(request.statesFilter.map((s) => s.toLowerCase()));
+    return { ...response, groups: response.groups.filter((g) => wanted.has(g.state.toLowerCase())) };
   },
 };

@@ -39,6 +39,8 @@ import { ApiDefinition } from '../api-definition.types';
  * OffsetCommit Response (Version: 3) => throttle_time_ms [topics]
  *   throttle_time_ms => INT32
  * OffsetCommit Response (Version: 4..7) => same as version 3
+ * OffsetCommit Request/Response (Version: 8..9) => same as 7, flexible
+ *   (v9: generation_id carries the member epoch of KIP-848 groups; classic groups send the generation)
  */
 
 /** v0 commits outside any generation. */
@@ -48,32 +50,40 @@ export const offsetCommitApi: ApiDefinition<OffsetCommitRequest, OffsetCommitRes
   apiKey: ApiKey.OffsetCommit,
   name: 'OffsetCommit',
   minVersion: 0,
-  maxVersion: 7,
+  maxVersion: 9,
+  firstFlexibleVersion: 8,
 
   decodeRequest(reader: ByteReader, version: number): OffsetCommitRequest {
-    const groupId = reader.string();
+    const groupId = reader.flexString();
     const generationId = version >= 1 ? reader.int32() : NO_GENERATION;
-    const memberId = version >= 1 ? reader.string() : '';
-    if (version >= 7) reader.nullableString(); // group_instance_id
+    const memberId = version >= 1 ? reader.flexString() : '';
+    if (version >= 7) reader.flexNullableString(); // group_instance_id
     if (version >= 2 && version <= 4) reader.int64(); // retention_time_ms
-    const topics = reader.array((t) => ({
-      topic: t.string(),
-      partitions: t.array((p) => {
+    const topics = reader.flexArray((t) => {
+      const topic = t.flexString();
+      const partitions = t.flexArray((p) => {
         const partition = p.int32();
         const offset = p.int64();
         if (version === 1) p.int64(); // commit_timestamp
         if (version >= 6) p.int32(); // committed_leader_epoch
-        return { partition, offset, metadata: p.nullableString() };
-      }),
-    }));
+        const metadata = p.flexNullableString();
+        p.flexTags();
+        return { partition, offset, metadata };
+      });
+      t.flexTags();
+      return { topic, partitions };
+    });
+    reader.flexTags();
     return { groupId, generationId, memberId, topics };
   },
 
   encodeResponse(writer: ByteWriter, version: number, response: OffsetCommitResponse): void {
     if (version >= 3) writer.int32(0);
-    writer.array(response.topics, (w, t) => {
-      w.string(t.topic).array(t.partitions, (pw, p) => pw.int32(p.partition).int16(p.errorCode));
+    writer.flexArray(response.topics, (w, t) => {
+      w.flexString(t.topic).flexArray(t.partitions, (pw, p) => pw.int32(p.partition).int16(p.errorCode).flexTags());
+      w.flexTags();
     });
+    writer.flexTags();
   },
 
   handle(request, context) {

@@ -15,22 +15,18 @@ import { validateRecordSet } from './record-set.validator';
  *     partition_data => index records
  *       index => INT32
  *       records => RECORDS
- * Produce Request (Version: 4..7) => same as version 3
+ * Produce Request (Version: 4..8) => same as version 3
+ * Produce Request (Version: 9..11) => same, flexible (compact types, TAG_BUFFER per struct)
  *
  * Produce Response (Version: 3) => [responses] throttle_time_ms
  *   responses => name [partition_responses]
- *     name => STRING
  *     partition_responses => index error_code base_offset log_append_time_ms
- *       index => INT32
- *       error_code => INT16
- *       base_offset => INT64
- *       log_append_time_ms => INT64
- *   throttle_time_ms => INT32
- * Produce Response (Version: 4) => same as version 3
- * Produce Response (Version: 5) => [responses] throttle_time_ms
- *     partition_responses => index error_code base_offset log_append_time_ms log_start_offset
- *       log_start_offset => INT64
- * Produce Response (Version: 6..7) => same as version 5
+ * Produce Response (Version: 5) =>   partition_responses => ... log_append_time_ms log_start_offset
+ * Produce Response (Version: 8) =>   partition_responses => ... log_start_offset [record_errors] error_message
+ *       record_errors => batch_index batch_index_error_message    (INT32, NULLABLE_STRING)
+ *       error_message => NULLABLE_STRING
+ * Produce Response (Version: 9) => same as 8, flexible
+ * Produce Response (Version: 10..11) => same as 9 (adds optional tagged fields for leader moves: not sent)
  */
 
 const VALID_ACKS: ReadonlySet<number> = new Set([-1, 0, 1]);
@@ -43,32 +39,40 @@ export const produceApi: ApiDefinition<ProduceRequest, ProduceResponse> = {
   apiKey: ApiKey.Produce,
   name: 'Produce',
   minVersion: 3,
-  maxVersion: 7,
+  maxVersion: 11,
+  firstFlexibleVersion: 9,
 
   decodeRequest(reader: ByteReader): ProduceRequest {
-    const transactionalId = reader.nullableString();
+    const transactionalId = reader.flexNullableString();
     const acks = reader.int16() as Acks;
     const timeoutMs = reader.int32();
-    const topics = reader.array((t) => ({
-      topic: t.string(),
-      partitions: t.array((p) => {
+    const topics = reader.flexArray((t) => {
+      const topic = t.flexString();
+      const partitions = t.flexArray((p) => {
         const partition = p.int32();
         // Copy: the broker may keep these bytes after the frame's buffer is reused.
-        const records = p.nullableBytes();
+        const records = p.flexNullableBytes();
+        p.flexTags();
         return { partition, records: records === null ? Buffer.alloc(0) : Buffer.from(records) };
-      }),
-    }));
+      });
+      t.flexTags();
+      return { topic, partitions };
+    });
+    reader.flexTags();
     return { transactionalId, acks, timeoutMs, topics };
   },
 
   encodeResponse(writer: ByteWriter, version: number, response: ProduceResponse): void {
-    writer.array(response.topics, (w, t) => {
-      w.string(t.topic).array(t.partitions, (pw, p) => {
+    writer.flexArray(response.topics, (w, t) => {
+      w.flexString(t.topic).flexArray(t.partitions, (pw, p) => {
         pw.int32(p.partition).int16(p.errorCode).int64(p.baseOffset).int64(p.logAppendTimeMs);
         if (version >= 5) pw.int64(p.logStartOffset);
+        if (version >= 8) pw.flexArray([], () => undefined).flexNullableString(p.errorMessage ?? null);
+        pw.flexTags();
       });
+      w.flexTags();
     });
-    writer.int32(response.throttleTimeMs);
+    writer.int32(response.throttleTimeMs).flexTags();
   },
 
   /** Validates every partition's batches, sends the valid ones on, merges the answers. */

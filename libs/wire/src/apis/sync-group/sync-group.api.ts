@@ -22,29 +22,56 @@ import { ApiDefinition } from '../api-definition.types';
  * SyncGroup Response (Version: 1) => throttle_time_ms error_code assignment
  *   throttle_time_ms => INT32
  * SyncGroup Response (Version: 2..3) => same as version 1
+ * SyncGroup Request/Response (Version: 4) => same as 3, flexible
+ * SyncGroup Request (Version: 5) => group_id generation_id member_id group_instance_id protocol_type protocol_name [assignments]
+ *   protocol_type, protocol_name => COMPACT_NULLABLE_STRING
+ * SyncGroup Response (Version: 5) => throttle_time_ms error_code protocol_type protocol_name assignment
  */
 
-export const syncGroupApi: ApiDefinition<SyncGroupRequest, SyncGroupResponse> = {
+/** The request plus the protocol the v5+ answer echoes. */
+export interface SyncGroupWireRequest extends SyncGroupRequest {
+  protocolType: string | null;
+  protocolName: string | null;
+}
+
+export interface SyncGroupWireResponse extends SyncGroupResponse {
+  protocolType: string | null;
+  protocolName: string | null;
+}
+
+export const syncGroupApi: ApiDefinition<SyncGroupWireRequest, SyncGroupWireResponse> = {
   apiKey: ApiKey.SyncGroup,
   name: 'SyncGroup',
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 5,
+  firstFlexibleVersion: 4,
 
-  decodeRequest(reader: ByteReader, version: number): SyncGroupRequest {
-    const groupId = reader.string();
+  decodeRequest(reader: ByteReader, version: number): SyncGroupWireRequest {
+    const groupId = reader.flexString();
     const generationId = reader.int32();
-    const memberId = reader.string();
-    const groupInstanceId = version >= 3 ? reader.nullableString() : null;
-    const assignments = reader.array((a) => ({ memberId: a.string(), assignment: Buffer.from(a.bytes()) }));
-    return { groupId, generationId, memberId, groupInstanceId, assignments };
+    const memberId = reader.flexString();
+    const groupInstanceId = version >= 3 ? reader.flexNullableString() : null;
+    const protocolType = version >= 5 ? reader.flexNullableString() : null;
+    const protocolName = version >= 5 ? reader.flexNullableString() : null;
+    const assignments = reader.flexArray((a) => {
+      const entry = { memberId: a.flexString(), assignment: Buffer.from(a.flexBytes()) };
+      a.flexTags();
+      return entry;
+    });
+    reader.flexTags();
+    return { groupId, generationId, memberId, groupInstanceId, protocolType, protocolName, assignments };
   },
 
-  encodeResponse(writer: ByteWriter, version: number, response: SyncGroupResponse): void {
+  encodeResponse(writer: ByteWriter, version: number, response: SyncGroupWireResponse): void {
     if (version >= 1) writer.int32(0);
-    writer.int16(response.errorCode).bytes(response.assignment);
+    writer.int16(response.errorCode);
+    if (version >= 5) writer.flexNullableString(response.protocolType).flexNullableString(response.protocolName);
+    writer.flexBytes(response.assignment).flexTags();
   },
 
-  handle(request, context) {
-    return context.broker.syncGroup(request);
+  async handle(request, context) {
+    const { protocolType, protocolName, ...rest } = request;
+    const response = await context.broker.syncGroup(rest);
+    return { ...response, protocolType, protocolName };
   },
 };
