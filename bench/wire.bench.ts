@@ -9,11 +9,11 @@
  * each side used (see lib/rdkafka-phase.ts). `--broker-cpu-prof <dir>` writes a V8 CPU
  * profile of that broker process (kcat phases only) into <dir>.
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { brokerCpuMs, startBrokerProcess as startBroker, stopBrokerProcess as stopBroker } from './lib/broker-process';
 import { kcatAvailable, kcatProduce, writeMessageFile } from './lib/kcat';
 import { createTopic, RdkafkaPhase, rdkafkaFigures, runRdkafkaPhase } from './lib/rdkafka-phase';
 import { Figure, median, printJson, printTable, wantsJson } from './lib/report';
@@ -28,34 +28,6 @@ const VALUE = Buffer.alloc(100, 'x');
 const RDKAFKA_TOTAL = quick ? 100_000 : 1_000_000;
 const profIndex = process.argv.indexOf('--broker-cpu-prof');
 const BROKER_CPU_PROF = profIndex >= 0 ? process.argv[profIndex + 1] : undefined;
-
-interface Broker {
-  child: ChildProcess;
-  port: number;
-}
-
-function startBroker(args: string[] = [], cpuProfDir?: string): Promise<Broker> {
-  const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
-  return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'lib', 'wire-broker.child.ts'), args, { execArgv: ['-r', '@swc-node/register', ...profile] });
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
-    child.once('exit', (code) => reject(new Error(`broker child exited ${code}`)));
-  });
-}
-
-function ask<T>(child: ChildProcess, cmd: string): Promise<T> {
-  return new Promise((resolve) => {
-    child.once('message', (m: T) => resolve(m));
-    child.send({ cmd });
-  });
-}
-
-function stopBroker(broker: Broker): Promise<void> {
-  return new Promise((resolve) => {
-    broker.child.once('exit', () => resolve());
-    broker.child.send({ cmd: 'stop' });
-  });
-}
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -132,18 +104,18 @@ async function main(): Promise<void> {
     await admin.createTopics({ topics: [{ topic: 'wire', numPartitions: 4 }, { topic: 'wire-durable', numPartitions: 4 }] });
     await admin.disconnect();
     const clientStart = cpuMs();
-    const brokerStart = (await ask<{ cpuMs: number }>(broker.child, 'cpu')).cpuMs;
+    const brokerStart = await brokerCpuMs(broker);
     produceRuns.push(await produce(kafka, 'wire', 1, TOTAL));
     consumeRuns.push(await consume(kafka, 'wire', TOTAL));
     durableRuns.push(await produce(kafka, 'wire-durable', -1, TOTAL));
-    const brokerCpu = (await ask<{ cpuMs: number }>(broker.child, 'cpu')).cpuMs - brokerStart;
+    const brokerCpu = (await brokerCpuMs(broker)) - brokerStart;
     const clientCpu = cpuMs() - clientStart;
     shareRuns.push(brokerCpu / (brokerCpu + clientCpu));
     await stopBroker(broker);
 
     if (withKcat) {
       const rdBroker = await startBroker([], BROKER_CPU_PROF);
-      rdkafkaRuns.push(await runRdkafkaPhase({ port: rdBroker.port, brokerCpuMs: () => ask<{ cpuMs: number }>(rdBroker.child, 'cpu').then((m) => m.cpuMs), messageFile, total: RDKAFKA_TOTAL }));
+      rdkafkaRuns.push(await runRdkafkaPhase({ port: rdBroker.port, brokerCpuMs: () => brokerCpuMs(rdBroker), messageFile, total: RDKAFKA_TOTAL }));
       await stopBroker(rdBroker);
     }
   }
