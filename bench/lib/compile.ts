@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { transformFileSync } from '@swc/core';
 
 const ROOT = resolve(__dirname, '../..');
-const SOURCES = ['libs/protocol/src', 'libs/broker/src', 'libs/kafka/src', 'bench/lib'];
+const SOURCES = ['libs/protocol/src', 'libs/broker/src', 'libs/kafka/src', 'libs/wire/src', 'bench/lib'];
 
 function* tsFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -34,6 +34,7 @@ export function compileForBench(outDir: string): string {
             '@peak/protocol': ['libs/protocol/src'],
             '@peak/broker': ['libs/broker/src'],
             '@peak/kafka': ['libs/kafka/src'],
+            '@peak/wire': ['libs/wire/src'],
           },
         },
         module: { type: 'commonjs' },
