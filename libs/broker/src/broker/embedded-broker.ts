@@ -124,14 +124,20 @@ export class EmbeddedBroker implements BrokerApi {
     return this.fetcher.fetch(request);
   }
 
+  /** LATEST is the durable end (Kafka's high watermark), after a sync of what was appended before the request. */
   async listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse> {
+    const syncs = request.topics.flatMap(({ topic, partitions }) =>
+      partitions.map(({ partition }) => this.topics.partition(topic, partition)?.log).filter((log) => log && !log.isOffline() && log.durableEndOffset() < log.logEndOffset()),
+    );
+    await Promise.all(syncs.map((log) => log?.flush().catch(() => undefined)));
     return {
       topics: request.topics.map(({ topic, partitions }) => ({
         topic,
         partitions: partitions.map(({ partition, timestamp }) => {
           const p = this.topics.partition(topic, partition);
           if (!p) return { partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1 };
-          if (timestamp === LATEST_TIMESTAMP) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: p.log.logEndOffset() };
+          if (p.log.isOffline()) return { partition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR, timestamp: -1, offset: -1 };
+          if (timestamp === LATEST_TIMESTAMP) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: p.log.durableEndOffset() };
           if (timestamp === EARLIEST_TIMESTAMP) return { partition, errorCode: ErrorCode.NONE, timestamp: -1, offset: p.log.logStartOffset() };
           const offset = p.log.offsetForTimestamp(timestamp);
           return { partition, errorCode: ErrorCode.NONE, timestamp: offset === null ? -1 : timestamp, offset: offset ?? -1 };

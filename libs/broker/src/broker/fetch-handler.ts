@@ -1,4 +1,5 @@
 import { ErrorCode, FetchPartitionResponse, FetchRequest, FetchResponse } from '@peak/protocol';
+import { LogOfflineError } from '../storage/storage.errors';
 import { OffsetOutOfRangeError } from '../storage/storage.interface';
 import { Partition } from './partition';
 import { TopicRegistry } from './topic-registry';
@@ -11,10 +12,13 @@ interface FetchPass {
 }
 
 /**
- * Fetch as a long poll, like Kafka's DelayedFetch: answer at once when minBytes are there
- * (or on an error); otherwise park until an append to one of the fetched partitions brings
- * enough bytes, maxWaitMs passes, the caller aborts, or the broker closes. Parked fetches
- * cost nothing while idle: they wake only on appends, coalesced to one re-read per tick.
+ * Fetch as a long poll, like Kafka's DelayedFetch, serving records only up to each log's
+ * durable end (the high watermark it reports): answer at once when minBytes are there
+ * (or on an error); otherwise park until an append or a completed sync on one of the fetched
+ * partitions brings enough durable bytes, maxWaitMs passes, the caller aborts, or the broker
+ * closes. A read that finds records past the durable end requests a (group-commit) sync.
+ * Parked fetches cost nothing while idle: they wake only on appends and syncs, coalesced
+ * to one re-read per tick.
  */
 export class FetchHandler {
   private readonly parked = new Set<() => void>();
@@ -88,16 +92,20 @@ export class FetchHandler {
         // The first partition with data always gets at least one whole batch (KIP-74).
         if (remaining <= 0 && bytes > 0) return this.withoutRecords(partition);
         try {
-          const records = log.read(p.fetchOffset, Math.min(p.partitionMaxBytes, Math.max(remaining, 1)));
+          // Served only up to the durable end: nothing a crash could take back.
+          const durable = log.durableEndOffset();
+          const records = log.read(p.fetchOffset, Math.min(p.partitionMaxBytes, Math.max(remaining, 1)), durable);
           const size = records ? records.length : 0;
           bytes += size;
           remaining -= size;
-          const end = log.logEndOffset();
-          return { partition: p.partition, errorCode: ErrorCode.NONE, highWatermark: end, lastStableOffset: end, logStartOffset: log.logStartOffset(), records };
+          // Records past the durable end are waiting for a sync: ask for one (group commit); it wakes parked fetches.
+          if (durable < log.logEndOffset()) log.flush().catch(() => undefined);
+          return { partition: p.partition, errorCode: ErrorCode.NONE, highWatermark: durable, lastStableOffset: durable, logStartOffset: log.logStartOffset(), records };
         } catch (err) {
-          if (!(err instanceof OffsetOutOfRangeError)) throw err;
           hasError = true;
-          return emptyResponse(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE, log.logEndOffset(), log.logStartOffset());
+          if (err instanceof LogOfflineError) return emptyResponse(p.partition, ErrorCode.KAFKA_STORAGE_ERROR, -1, -1);
+          if (!(err instanceof OffsetOutOfRangeError)) throw err;
+          return emptyResponse(p.partition, ErrorCode.OFFSET_OUT_OF_RANGE, log.durableEndOffset(), log.logStartOffset());
         }
       }),
     }));
@@ -105,7 +113,7 @@ export class FetchHandler {
   }
 
   private withoutRecords(partition: Partition): FetchPartitionResponse {
-    return emptyResponse(partition.id, ErrorCode.NONE, partition.log.logEndOffset(), partition.log.logStartOffset());
+    return emptyResponse(partition.id, ErrorCode.NONE, partition.log.durableEndOffset(), partition.log.logStartOffset());
   }
 }
 

@@ -13,9 +13,12 @@ export class Partition {
     readonly topic: string,
     readonly id: number,
     readonly log: PartitionLog,
-  ) {}
+  ) {
+    // Fetches wait for the durable end, so a completed sync wakes them as an append does.
+    log.watchDurable(() => this.notifyChange());
+  }
 
-  /** Calls `listener` after every append (and when the partition goes away); returns an unsubscribe. */
+  /** Calls `listener` after every append, when the durable end moves, and when the partition goes away; returns an unsubscribe. */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -11,6 +11,7 @@ import {
   readInt64,
   validateBatch,
 } from '@peak/protocol';
+import { LogOfflineError } from '../storage/storage.errors';
 import { Partition } from './partition';
 import { Topic } from './topic-registry';
 
@@ -57,8 +58,9 @@ export class ProduceHandler {
     if (request.acks !== 0 && request.acks !== 1 && request.acks !== -1) {
       return this.failAll(request, ErrorCode.INVALID_REQUIRED_ACKS);
     }
-    const flushes: Array<Promise<void>> = [];
-    const flushed = new Set<Partition>();
+    // acks=-1: one flush per partition; a partition whose flush fails is answered KAFKA_STORAGE_ERROR.
+    const flushes = new Map<Partition, Promise<boolean>>();
+    const awaitingFlush: Array<[ProducePartitionResponse, Partition]> = [];
     const budget: AutoCreateBudget = { left: this.maxAutoCreatedTopicsPerRequest };
     const topics: ProduceResponse['topics'] = [];
     for (const { topic, partitions } of request.topics) {
@@ -71,19 +73,36 @@ export class ProduceHandler {
           const partition = found.partitions[data.partition];
           if (!partition) return errorResponse(data.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           const response = this.appendTo(partition, data.records, found.config.maxMessageBytes);
-          if (request.acks === -1 && response.errorCode === ErrorCode.NONE && !flushed.has(partition)) {
-            flushed.add(partition);
-            flushes.push(partition.log.flush());
+          if (request.acks === -1 && response.errorCode === ErrorCode.NONE) {
+            if (!flushes.has(partition)) flushes.set(partition, partition.log.flush().then(() => true, () => false));
+            awaitingFlush.push([response, partition]);
           }
           return response;
         }),
       });
     }
-    if (flushes.length > 0) await Promise.all(flushes);
+    if (flushes.size > 0) {
+      const durable = new Map<Partition, boolean>();
+      for (const [partition, flushed] of flushes) durable.set(partition, await flushed);
+      for (const [response, partition] of awaitingFlush) {
+        if (!durable.get(partition)) Object.assign(response, errorResponse(response.partition, ErrorCode.KAFKA_STORAGE_ERROR, 'The log failed to sync and is offline'));
+      }
+    }
     return { topics, throttleTimeMs: 0 };
   }
 
+  /** Appends one partition's batches; a log that is (or goes) offline answers KAFKA_STORAGE_ERROR. */
   private appendTo(partition: Partition, records: Buffer, maxMessageBytes: number): ProducePartitionResponse {
+    if (partition.log.isOffline()) return errorResponse(partition.id, ErrorCode.KAFKA_STORAGE_ERROR, 'The log is offline after a storage failure');
+    try {
+      return this.appendChecked(partition, records, maxMessageBytes);
+    } catch (err) {
+      if (err instanceof LogOfflineError) return errorResponse(partition.id, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
+      throw err;
+    }
+  }
+
+  private appendChecked(partition: Partition, records: Buffer, maxMessageBytes: number): ProducePartitionResponse {
     let batches: CheckedBatch[];
     try {
       batches = checkBatches(records, maxMessageBytes);

@@ -24,3 +24,19 @@ export class LogClosedError extends Error {
     this.name = this.constructor.name;
   }
 }
+
+/**
+ * A log taken offline after a failed write or fdatasync (Kafka's KafkaStorageException): the
+ * pages that failed may be gone while a later sync succeeds, so nothing more is appended,
+ * acknowledged or served from it until the broker restarts and recovers it.
+ */
+export class LogOfflineError extends Error {
+  constructor(
+    topic: string,
+    partition: number,
+    readonly failure: Error,
+  ) {
+    super(`Log ${topic}-${partition} is offline after a storage failure (${failure.message}); restart the broker to recover it`);
+    this.name = this.constructor.name;
+  }
+}

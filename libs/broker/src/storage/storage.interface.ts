@@ -26,6 +26,15 @@ export interface PartitionLog {
   logStartOffset(): number;
   /** Offset the next record will get (one past the last record). */
   logEndOffset(): number;
+  /**
+   * End of what survives a crash of the machine: records below it were fdatasync'd (on disk)
+   * or are simply all records (memory, where nothing survives anyway). Fetch serves up to it.
+   */
+  durableEndOffset(): number;
+  /** Calls `listener` whenever durableEndOffset() moves up without an append (a sync completed). One listener. */
+  watchDurable(listener: () => void): void;
+  /** True after a storage failure took the log offline (until the broker restarts). */
+  isOffline(): boolean;
   /** Bytes of batches held. */
   sizeInBytes(): number;
   /** Number of segments (always 1 for the memory log). */
@@ -43,17 +52,19 @@ export interface PartitionLog {
    * Resolves once everything appended before the call is on stable storage (fdatasync).
    * Callers that arrive while a sync is running share the next one (group commit), so N
    * concurrent acks=-1 producers cost about one sync, not N. The memory log resolves at once.
+   * Rejects with LogOfflineError when the sync failed (the log is then offline).
    */
   flush(): Promise<void>;
 
   /**
    * Whole batches starting with the one that holds `offset`, up to `maxBytes` but always at
    * least one whole batch (so a batch larger than maxBytes still makes progress, as in
-   * Kafka). Never returns a partial batch. Returns null when offset == logEndOffset().
+   * Kafka), and only batches that start below `upTo` (default: the log end; a batch
+   * boundary). Never returns a partial batch. Returns null when offset >= min(upTo, logEndOffset()).
    * Throws OffsetOutOfRangeError when offset < logStartOffset() or > logEndOffset().
    * Bytes are read from the segment file, so the backlog never has to fit in memory.
    */
-  read(offset: number, maxBytes: number): Buffer | null;
+  read(offset: number, maxBytes: number, upTo?: number): Buffer | null;
 
   /** The earliest offset whose record timestamp is >= timestamp, or null if none. */
   offsetForTimestamp(timestamp: number): number | null;

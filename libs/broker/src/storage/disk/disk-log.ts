@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import { AppendResult, OffsetOutOfRangeError, PartitionLog } from '../storage.interface';
 import { LogConfig } from '../log-config';
 import { checkAppend } from '../append-batches';
-import { LogClosedError } from '../storage.errors';
+import { LogClosedError, LogOfflineError } from '../storage.errors';
+import { fdatasyncFile, FileSync } from './file-sync';
 import { FlushScheduler } from './flush-scheduler';
+import { trimToOffset } from '../trim-batches';
 import { LogLoader } from './log-loader';
 import { LogSegment } from './log-segment';
 import { LogSegments } from './log-segments';
@@ -19,6 +21,11 @@ const MAX_SEGMENT_BYTES = 0x7fff_ffff;
  * (`<base>.log` + sparse `<base>.index`), the last one active. Appends are one pwrite,
  * reads one pread; no log bytes are kept in memory. flush() is a group commit through
  * FlushScheduler. Retention deletes whole non-active segments crash-safely.
+ *
+ * Durability: durableEndOffset() is the end of what the last completed sync covered (the
+ * whole log at open: recovery syncs what it keeps). A failed write or sync takes the log
+ * offline (LogOfflineError from append, read, flush) until the broker restarts, because a
+ * later sync could succeed although the failed pages were dropped.
  * Not thread-safe and not re-entrant: one event loop owns it.
  */
 export class DiskLog implements PartitionLog {
@@ -27,6 +34,9 @@ export class DiskLog implements PartitionLog {
   private unsynced: LogSegment[] = [];
   private totalBytes = 0;
   private closed = false;
+  private durableEnd: number;
+  private offline: LogOfflineError | null = null;
+  private durableListener: () => void = () => undefined;
 
   private constructor(
     readonly topic: string,
@@ -36,15 +46,24 @@ export class DiskLog implements PartitionLog {
     private readonly segments: LogSegments,
     private recoveryPoint: number,
     private readonly onClose: (log: DiskLog) => void,
+    private readonly syncFile: FileSync,
   ) {
     for (const segment of segments.all()) this.totalBytes += segment.sizeInBytes();
     this.flusher = new FlushScheduler(() => this.syncEverything());
+    this.durableEnd = segments.active().nextOffset();
   }
 
   /** Opens (creating or recovering) the log in `dir`. See LogLoader for what recovery does. */
-  static open(dir: string, topic: string, partition: number, config: LogConfig, onClose: (log: DiskLog) => void = () => undefined): DiskLog {
+  static open(
+    dir: string,
+    topic: string,
+    partition: number,
+    config: LogConfig,
+    onClose: (log: DiskLog) => void = () => undefined,
+    syncFile: FileSync = fdatasyncFile,
+  ): DiskLog {
     const loaded = new LogLoader(dir, config).load();
-    return new DiskLog(topic, partition, dir, config, loaded.segments, loaded.recoveryPoint, onClose);
+    return new DiskLog(topic, partition, dir, config, loaded.segments, loaded.recoveryPoint, onClose, syncFile);
   }
 
   logStartOffset(): number {
@@ -53,6 +72,19 @@ export class DiskLog implements PartitionLog {
 
   logEndOffset(): number {
     return this.segments.active().nextOffset();
+  }
+
+  /** End of what a crash of the machine keeps: moves up when a sync completes. */
+  durableEndOffset(): number {
+    return this.durableEnd;
+  }
+
+  watchDurable(listener: () => void): void {
+    this.durableListener = listener;
+  }
+
+  isOffline(): boolean {
+    return this.offline !== null;
   }
 
   sizeInBytes(): number {
@@ -74,23 +106,35 @@ export class DiskLog implements PartitionLog {
     const span = checkAppend(batches, this.config.maxMessageBytes);
     this.maybeRoll(batches.length, span);
     const active = this.segments.active();
-    const { baseOffset, lastOffset } = active.append(batches);
+    let appended: { baseOffset: number; lastOffset: number };
+    try {
+      appended = active.append(batches);
+    } catch (err) {
+      throw this.goOffline(err as Error);
+    }
+    const { baseOffset, lastOffset } = appended;
     this.totalBytes += batches.length;
     return { baseOffset, lastOffset, logStartOffset: this.logStartOffset() };
   }
 
   /** Group commit (see FlushScheduler). After close() it resolves at once: close flushed everything. */
   flush(): Promise<void> {
+    if (this.offline) return Promise.reject(this.offline);
     if (this.closed) return Promise.resolve();
     return this.flusher.request();
   }
 
-  read(offset: number, maxBytes: number): Buffer | null {
+  read(offset: number, maxBytes: number, upTo = this.logEndOffset()): Buffer | null {
     this.ensureOpen();
     const start = this.logStartOffset();
     const end = this.logEndOffset();
     if (offset < start || offset > end) throw new OffsetOutOfRangeError(offset, start, end);
-    if (offset === end) return null;
+    if (offset >= Math.min(end, upTo)) return null;
+    const found = this.readFrom(offset, maxBytes);
+    return found && upTo < end ? trimToOffset(found, upTo) : found;
+  }
+
+  private readFrom(offset: number, maxBytes: number): Buffer | null {
     // A segment cut by recovery may end before the next begins: move on past such a gap.
     for (let segment = this.segments.floor(offset); segment; segment = this.segments.higher(segment.baseOffset)) {
       const found = segment.read(Math.max(offset, segment.baseOffset), maxBytes);
@@ -109,6 +153,7 @@ export class DiskLog implements PartitionLog {
   }
 
   applyRetention(nowMs: number): number {
+    if (this.offline) return 0;
     this.ensureOpen();
     const { retentionMs, retentionBytes } = this.config;
     let deleted = 0;
@@ -134,6 +179,14 @@ export class DiskLog implements PartitionLog {
   /** Final flush, indexes persisted and synced, files closed, clean-shutdown marker written. */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.offline) {
+      // No final flush and no clean-shutdown marker: the next open recovers the log.
+      this.closed = true;
+      await this.flusher.idle();
+      for (const segment of this.segments.all()) segment.close();
+      this.onClose(this);
+      return;
+    }
     await this.flusher.request();
     this.closed = true;
     await this.flusher.idle();
@@ -186,14 +239,20 @@ export class DiskLog implements PartitionLog {
    * the recovery point moves there.
    */
   private async syncEverything(): Promise<void> {
+    if (this.offline) throw this.offline;
     const rolled = this.unsynced;
     this.unsynced = [];
     const active = this.segments.active();
+    const covered = this.logEndOffset();
     try {
-      await Promise.all([...rolled.map((s) => s.sync(true)), active.sync(false)]);
+      await Promise.all([...rolled.map((s) => s.sync(true, this.syncFile)), active.sync(false, this.syncFile)]);
     } catch (err) {
       this.unsynced = [...rolled, ...this.unsynced];
-      throw err;
+      throw this.goOffline(err as Error);
+    }
+    if (covered > this.durableEnd) {
+      this.durableEnd = covered;
+      this.durableListener();
     }
     if (rolled.length > 0 && active.baseOffset > this.recoveryPoint && !this.closed) {
       syncDirectory(this.dir);
@@ -206,7 +265,16 @@ export class DiskLog implements PartitionLog {
     writeFileAtomically(path.join(this.dir, RECOVERY_POINT_FILE), String(offset));
   }
 
+  /** Fences the log after a storage failure; returns the error to throw. */
+  private goOffline(cause: Error): LogOfflineError {
+    if (cause instanceof LogOfflineError) return cause;
+    this.offline ??= new LogOfflineError(this.topic, this.partition, cause);
+    return this.offline;
+  }
+
+  /** Throws after close(), and (LogOfflineError) after a storage failure. */
   private ensureOpen(): void {
     if (this.closed) throw new LogClosedError(this.topic, this.partition);
+    if (this.offline) throw this.offline;
   }
 }

@@ -3,6 +3,12 @@ import * as path from 'node:path';
 import { LogStorage, PartitionLog } from '../storage.interface';
 import { LogConfig } from '../log-config';
 import { DiskLog } from './disk-log';
+import { fdatasyncFile, FileSync } from './file-sync';
+
+export interface DiskLogStorageOptions {
+  /** How log and index files are made durable (a seam: tests make it fail). */
+  syncFile: FileSync;
+}
 import { DELETED_SUFFIX } from './segment-files';
 
 interface TopicPartition {
@@ -20,7 +26,13 @@ export class DiskLogStorage implements LogStorage {
   private readonly found: TopicPartition[] = [];
   private readonly logs = new Map<string, DiskLog>();
 
-  constructor(readonly dataDir: string) {
+  private readonly options: DiskLogStorageOptions;
+
+  constructor(
+    readonly dataDir: string,
+    options: Partial<DiskLogStorageOptions> = {},
+  ) {
+    this.options = { syncFile: fdatasyncFile, ...options };
     fs.mkdirSync(dataDir, { recursive: true });
     for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
@@ -43,9 +55,10 @@ export class DiskLogStorage implements LogStorage {
       open.updateConfig(config);
       return open;
     }
-    const log = DiskLog.open(path.join(this.dataDir, key), topic, partition, config, (closed) => {
+    const onClose = (closed: DiskLog): void => {
       if (this.logs.get(key) === closed) this.logs.delete(key);
-    });
+    };
+    const log = DiskLog.open(path.join(this.dataDir, key), topic, partition, config, onClose, this.options.syncFile);
     this.logs.set(key, log);
     return log;
   }

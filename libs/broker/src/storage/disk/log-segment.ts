@@ -3,6 +3,7 @@ import { BatchLayout, readInt64 } from '@peak/protocol';
 import { assignOffsets } from '../append-batches';
 import { firstOffsetAtOrAfter } from '../batch-timestamp';
 import { scanBatchHeaders, validateBatches, ValidatedRange } from './batch-scan';
+import { fdatasyncFile, FileSync } from './file-sync';
 import { OffsetIndex } from './offset-index';
 import { deleteCrashSafely, INDEX_SUFFIX, LOG_SUFFIX, preadFully, segmentPath } from './segment-files';
 
@@ -268,7 +269,8 @@ export class LogSegment {
     this.index.truncateEntries(0);
     for (const [offset, position] of entries) this.index.append(offset, position);
     this.index.rewrite();
-    if (result.validBytes < fileSize) fs.fdatasyncSync(this.fd);
+    // What recovery keeps is synced now, so all of it counts as durable from here on.
+    fs.fdatasyncSync(this.fd);
     this.index.syncNow();
     this.size = result.validBytes;
     this.next = result.nextOffset;
@@ -283,15 +285,15 @@ export class LogSegment {
     this.index.persist();
   }
 
-  /** fdatasyncs the log file (and the index file too when `withIndex`), off the event loop. */
-  async sync(withIndex: boolean): Promise<void> {
+  /** fdatasyncs the log file (and the index file too when `withIndex`) with `syncFile`, off the event loop. */
+  async sync(withIndex: boolean, syncFile: FileSync = fdatasyncFile): Promise<void> {
     if (this.fd < 0) return;
     this.syncsInFlight++;
     try {
       if (withIndex) this.index.persist();
       const fd = this.fd;
-      const syncs = [new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())))];
-      if (withIndex) syncs.push(this.index.sync());
+      const syncs = [syncFile(fd)];
+      if (withIndex) syncs.push(this.index.sync(syncFile));
       await Promise.all(syncs);
     } finally {
       this.syncsInFlight--;

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { fdatasyncFile, FileSync } from './file-sync';
 
 /** One entry: 4-byte offset relative to the segment's base, 4-byte position in the .log file. */
 export const INDEX_ENTRY_BYTES = 8;
@@ -163,8 +164,8 @@ export class OffsetIndex {
   }
 
   /** fdatasyncs the index file (call persist() first). Resolves when done. */
-  sync(): Promise<void> {
-    return new Promise((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+  sync(syncFile: FileSync = fdatasyncFile): Promise<void> {
+    return syncFile(this.fd);
   }
 
   syncNow(): void {

@@ -3,6 +3,7 @@ import { LogConfig } from '../log-config';
 import { assignOffsets, checkAppend } from '../append-batches';
 import { firstOffsetAtOrAfter } from '../batch-timestamp';
 import { LogClosedError } from '../storage.errors';
+import { trimToOffset } from '../trim-batches';
 
 /** One stored batch: a slice of the copy taken at append. */
 interface StoredBatch {
@@ -49,6 +50,20 @@ export class MemoryLog implements PartitionLog {
     return this.endOffset;
   }
 
+  /** Everything: memory has no stable storage to wait for. */
+  durableEndOffset(): number {
+    return this.endOffset;
+  }
+
+  /** Never called: the durable end moves only with appends. */
+  watchDurable(_listener: () => void): void {
+    return;
+  }
+
+  isOffline(): boolean {
+    return false;
+  }
+
   sizeInBytes(): number {
     return this.bytes;
   }
@@ -90,12 +105,17 @@ export class MemoryLog implements PartitionLog {
     return Promise.resolve();
   }
 
-  read(offset: number, maxBytes: number): Buffer | null {
+  read(offset: number, maxBytes: number, upTo = this.endOffset): Buffer | null {
+    const found = this.readAll(offset, maxBytes, upTo);
+    return found && upTo < this.endOffset ? trimToOffset(found, upTo) : found;
+  }
+
+  private readAll(offset: number, maxBytes: number, upTo: number): Buffer | null {
     this.ensureOpen();
     if (offset < this.startOffset || offset > this.endOffset) {
       throw new OffsetOutOfRangeError(offset, this.startOffset, this.endOffset);
     }
-    if (offset === this.endOffset) return null;
+    if (offset >= Math.min(upTo, this.endOffset)) return null;
     let i = this.indexOfBatchHolding(offset);
     const first = this.batches[i];
     const parts: Buffer[] = [];
