@@ -34,6 +34,8 @@ const workload: Workload = {
   latencyRate: 500,
 };
 
+const round3 = (n: number | null) => (n === null ? null : Number(n.toFixed(3)));
+
 function selected(cases: PeerCase[]): PeerCase[] {
   const i = process.argv.indexOf('--only');
   if (i < 0 || !process.argv[i + 1]) return cases;
@@ -96,7 +98,15 @@ async function main(): Promise<void> {
       runs: RUNS,
       workload,
       ...summary,
-      rows: rows.map(({ runs, ...row }) => ({ ...row, produceRuns: runs.produce, consumeRuns: runs.consume })),
+      rows: rows.map(({ runs, ...row }) => ({
+        ...row,
+        produceMsgsPerSec: Math.round(row.produceMsgsPerSec),
+        consumeMsgsPerSec: Math.round(row.consumeMsgsPerSec),
+        latencyP50Ms: round3(row.latencyP50Ms),
+        latencyP99Ms: round3(row.latencyP99Ms),
+        produceRuns: runs.produce.map(Math.round),
+        consumeRuns: runs.consume.map(Math.round),
+      })),
       skipped,
     });
   }
