@@ -153,4 +153,17 @@ describe('librdkafka over the wire', () => {
     expect(stdout.trim()).toBe('wake');
     expect(Date.now() - sentAt).toBeLessThan(5_000);
   }));
+
+  it('transactions (refused)', recorder.scenario('transactions', async () => {
+    const topic = name('rk-tx');
+    await createTopic(topic, 1);
+    const failure = await kcat(['-P', '-t', topic, '-X', `transactional.id=${name('tx')}`, '-X', 'transaction.timeout.ms=5000'], 'x\n', 20_000).then(
+      () => null,
+      (error: Error & { stderr?: string }) => error.stderr ?? error.message,
+    );
+    expect(failure).not.toBeNull();
+    const end = await harness.broker.listOffsets({ isolationLevel: 0, topics: [{ topic, partitions: [{ partition: 0, timestamp: -1 }] }] });
+    expect(end.topics[0].partitions[0].offset).toBe(0); // nothing was written
+    return { outcome: 'refused', note: (failure ?? '').split('\n').find((l) => /error|fatal|fail/i.test(l))?.trim() ?? 'kcat exits with an error' };
+  }));
 });

@@ -41,9 +41,11 @@ scenario run by that client against an EmbeddedBroker behind KafkaWireServer.
 
 ${table(results, 'en')}
 
-Transactions are refused: InitProducerId with a transactional id is answered INVALID_REQUEST,
-so transactional producers fail at \`initTransactions\`/\`beginTransaction\` instead of
-silently committing non-atomically.
+Transactions are refused: the broker answers InitProducerId with a transactional id
+INVALID_REQUEST (our in-process client refuses before asking), so transactional producers
+fail at \`initTransactions\`/\`beginTransaction\` instead of silently committing
+non-atomically. A cell marked — is a feature the client's tool cannot exercise (kcat has no
+topic administration or group description).
 
 Notes:
 ${notes(results)}
@@ -60,8 +62,10 @@ KafkaWireServer 后面的 EmbeddedBroker 运行同一场景的结果。
 
 ${table(results, 'zh')}
 
-事务被拒绝：带 transactional id 的 InitProducerId 会得到 INVALID_REQUEST，
-因此事务型生产者会在 \`initTransactions\`/\`beginTransaction\` 处失败，而不是悄悄地以非原子方式提交。
+事务被拒绝：broker 对带 transactional id 的 InitProducerId 返回 INVALID_REQUEST
+（我们的进程内客户端在发出请求之前就拒绝），因此事务型生产者会在
+\`initTransactions\`/\`beginTransaction\` 处失败，而不是悄悄地以非原子方式提交。
+标记为 — 的单元格表示该客户端的工具无法执行此功能（kcat 没有主题管理和消费组描述功能）。
 
 备注：
 ${notes(results)}
