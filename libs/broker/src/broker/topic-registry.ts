@@ -164,6 +164,7 @@ export class TopicRegistry {
       p.notifyChange();
       await slicer.tick();
     }
+    await this.storage.syncDirectories();
   }
 
   /** A producer id never handed out before, even across restarts; resolves once that is durable. */
@@ -228,8 +229,10 @@ export class TopicRegistry {
     }
   }
 
+  /** Makes new partitions' directories and then the metadata durable; on failure undoes and deletes them. */
   private async saveOrRollBack(undo: () => void, opened: Partition[]): Promise<void> {
     try {
+      await this.storage.syncDirectories();
       await this.store.save();
     } catch (err) {
       undo();

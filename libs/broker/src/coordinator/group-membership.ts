@@ -118,6 +118,7 @@ export class GroupMembership {
   abandonGroup(group: GroupMetadata, errorCode: number): void {
     if (group.joinTimer) clearTimeout(group.joinTimer);
     group.joinTimer = null;
+    this.clearSyncTimer(group);
     for (const timer of group.pendingMembers.values()) clearTimeout(timer);
     group.pendingMembers.clear();
     for (const member of group.members.values()) {
@@ -211,6 +212,7 @@ export class GroupMembership {
   }
 
   private prepareRebalance(group: GroupMetadata): void {
+    this.clearSyncTimer(group);
     if (group.is('CompletingRebalance')) {
       // Members waiting for the leader's assignment must rejoin instead.
       for (const member of group.members.values()) {
@@ -275,11 +277,37 @@ export class GroupMembership {
       member.completeJoin(this.joinResponse(group, member));
       this.scheduleSession(group, member);
     }
+    if (group.is('CompletingRebalance')) this.scheduleSyncDeadline(group);
+  }
+
+  /**
+   * Members get the rebalance timeout to send SyncGroup (as Kafka's pending-sync timeout):
+   * then those that have not are removed, which starts a new round and answers the members
+   * parked in SyncGroup with REBALANCE_IN_PROGRESS, so no member waits there forever.
+   */
+  private scheduleSyncDeadline(group: GroupMetadata): void {
+    this.clearSyncTimer(group);
+    const generation = group.generationId;
+    group.syncTimer = setTimeout(() => {
+      group.syncTimer = null;
+      if (this.groups.get(group.groupId) !== group || !group.is('CompletingRebalance') || group.generationId !== generation) return;
+      const silent = [...group.members.values()].filter((member) => !member.isAwaitingSync);
+      for (const member of silent) {
+        if (group.members.get(member.memberId) === member) this.removeMemberAndUpdateGroup(group, member);
+      }
+    }, group.rebalanceTimeoutMs());
+    group.syncTimer.unref();
+  }
+
+  private clearSyncTimer(group: GroupMetadata): void {
+    if (group.syncTimer) clearTimeout(group.syncTimer);
+    group.syncTimer = null;
   }
 
   // ---- sync ----
 
   private completeSync(group: GroupMetadata, assignments: SyncGroupRequest['assignments']): void {
+    this.clearSyncTimer(group);
     const byMember = new Map(assignments.map(a => [a.memberId, a.assignment]));
     for (const member of group.members.values()) member.assignment = byMember.get(member.memberId) ?? EMPTY;
     group.transitionTo('Stable');

@@ -28,6 +28,8 @@ export class GroupMetadata {
   readonly pendingMembers = new Map<string, NodeJS.Timeout>();
   /** The delayed join (rebalance timeout or initial delay) while PreparingRebalance. */
   joinTimer: NodeJS.Timeout | null = null;
+  /** The deadline for every member's SyncGroup while CompletingRebalance (rebalance timeout). */
+  syncTimer: NodeJS.Timeout | null = null;
   /** True while the initial rebalance delay runs (the join completes only when it ends). */
   initialDelayActive = false;
   /** A member joined since the initial delay last started (Kafka's newMemberAdded). */

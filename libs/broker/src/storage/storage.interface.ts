@@ -95,6 +95,11 @@ export interface LogStorage {
   openLog(topic: string, partition: number, config: LogConfig): PartitionLog;
   /** Topic-partitions that already have a log here (found when the storage opened). */
   existingLogs(): Array<{ topic: string; partition: number }>;
+  /**
+   * Makes the logs created and deleted so far survive a crash of the machine (directory
+   * fsyncs on disk; nothing in memory). Call before acknowledging a topic's creation or deletion.
+   */
+  syncDirectories(): Promise<void>;
   close(): Promise<void>;
 }
 

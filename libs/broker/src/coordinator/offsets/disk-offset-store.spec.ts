@@ -68,6 +68,26 @@ describe(DiskOffsetStore.name, () => {
     expect(fs.readFileSync(file())).toEqual(encodeOffsetRecord({ type: 'commit', groupId: 'g', ...entry('t', 0, 7) }));
   });
 
+  it('shows a commit (and a deletion) to readers only once it is synced', async () => {
+    store = await DiskOffsetStore.open(dir);
+    await store.commit('g', [entry('t', 0, 1)]);
+    const syncing = store.commit('g', [entry('t', 0, 2)]);
+    const deleting = store.deleteGroup('g');
+    expect(store.get('g', 't', 0)?.offset).toBe(1);
+    expect(store.groupIds()).toEqual(['g']);
+    await syncing;
+    await deleting;
+    expect(store.get('g', 't', 0)).toBeUndefined();
+  });
+
+  it('never shows a commit whose write failed', async () => {
+    store = await DiskOffsetStore.open(dir);
+    const handle = (store as unknown as { handle: { datasync(): Promise<void> } }).handle;
+    jest.spyOn(handle, 'datasync').mockRejectedValueOnce(Object.assign(new Error('EIO'), { code: 'EIO' }));
+    await expect(store.commit('g', [entry('t', 0, 9)])).rejects.toThrow();
+    expect(store.get('g', 't', 0)).toBeUndefined();
+  });
+
   it('ignores and truncates a torn tail, then appends after the valid prefix', async () => {
     store = await DiskOffsetStore.open(dir);
     await store.commit('g', [entry('t', 0, 1)]);

@@ -25,11 +25,18 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/** Records written together, applied to the live set once their sync succeeded. */
+interface PendingRecords {
+  records: OffsetLogRecord[];
+}
+
 /**
  * Offsets in one append-only file of CRC-framed records (offset-record.codec.ts) under a
  * data directory, with the live set in memory.
  *
- * Durability: a mutation's promise resolves after its record is written and fdatasync'd.
+ * Durability: a mutation's promise resolves after its record is written and fdatasync'd,
+ * and only then does it show in get()/list() (OffsetFetch never reports an offset that a
+ * crash could take back).
  * Group commit: records that arrive while a write+sync is running are written together by
  * the next one, so N concurrent commits cost about two syncs, not N.
  * Recovery: open() replays the valid prefix and truncates a torn or corrupt tail.
@@ -40,6 +47,7 @@ interface Waiter {
  */
 export class DiskOffsetStore implements OffsetStore {
   private pending: Buffer[] = [];
+  private pendingRecords: PendingRecords[] = [];
   private waiters: Waiter[] = [];
   private flushing: Promise<void> | null = null;
   private failure: OffsetStoreFailedError | null = null;
@@ -68,14 +76,18 @@ export class DiskOffsetStore implements OffsetStore {
     await fsp.rm(filePath + COMPACT_SUFFIX, { force: true });
 
     const table = new OffsetTable();
+    let created = false;
     const data = await fsp.readFile(filePath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return Buffer.alloc(0);
-      throw error;
+      if (error.code !== 'ENOENT') throw error;
+      created = true;
+      return Buffer.alloc(0);
     });
     const scan = scanOffsetLog(data);
     for (const record of scan.records) table.apply(record);
 
     const handle = await fsp.open(filePath, 'a');
+    // A new file's name is durable only once its directory is synced.
+    if (created) await syncDirectory(dir);
     if (scan.validBytes < data.length) {
       await handle.truncate(scan.validBytes);
       await handle.datasync();
@@ -131,7 +143,7 @@ export class DiskOffsetStore implements OffsetStore {
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    for (const record of records) this.table.apply(record);
+    this.pendingRecords.push({ records });
     this.pending.push(...encoded);
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
@@ -151,7 +163,9 @@ export class DiskOffsetStore implements OffsetStore {
     while (this.pending.length > 0 && !this.failure) {
       const data = Buffer.concat(this.pending);
       const waiters = this.waiters;
+      const written = this.pendingRecords;
       this.pending = [];
+      this.pendingRecords = [];
       this.waiters = [];
       try {
         await this.writeAll(this.handle, data);
@@ -161,6 +175,7 @@ export class DiskOffsetStore implements OffsetStore {
         this.fail(new OffsetStoreFailedError(`writing ${this.filePath} failed`, error), waiters);
         return;
       }
+      for (const { records } of written) for (const record of records) this.table.apply(record);
       for (const waiter of waiters) waiter.resolve();
       try {
         await this.compactIfDue();
@@ -175,6 +190,7 @@ export class DiskOffsetStore implements OffsetStore {
     this.failure = failure;
     const waiters = [...inFlight, ...this.waiters];
     this.pending = [];
+    this.pendingRecords = [];
     this.waiters = [];
     for (const waiter of waiters) waiter.reject(failure);
   }
@@ -246,3 +262,4 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle.close();
   }
 }
+

@@ -8,8 +8,13 @@ import { fdatasyncFile, FileSync } from './file-sync';
 export interface DiskLogStorageOptions {
   /** How log and index files are made durable (a seam: tests make it fail). */
   syncFile: FileSync;
+  /** How a directory's entries are made durable (a seam: tests record it). */
+  syncDirectory: (dir: string) => Promise<void>;
 }
-import { DELETED_SUFFIX } from './segment-files';
+import { DELETED_SUFFIX, syncDirectory, syncDirectoryAsync } from './segment-files';
+
+/** Directory fsyncs run at most this many at a time (each holds a descriptor). */
+const DIRECTORY_SYNC_CONCURRENCY = 16;
 
 interface TopicPartition {
   topic: string;
@@ -25,6 +30,8 @@ export class DiskLogStorage implements LogStorage {
   readonly kind = 'disk' as const;
   private readonly found: TopicPartition[] = [];
   private readonly logs = new Map<string, DiskLog>();
+  /** Log directories created since the last syncDirectories(). */
+  private readonly unsyncedDirs = new Set<string>();
 
   private readonly options: DiskLogStorageOptions;
 
@@ -32,8 +39,8 @@ export class DiskLogStorage implements LogStorage {
     readonly dataDir: string,
     options: Partial<DiskLogStorageOptions> = {},
   ) {
-    this.options = { syncFile: fdatasyncFile, ...options };
-    fs.mkdirSync(dataDir, { recursive: true });
+    this.options = { syncFile: fdatasyncFile, syncDirectory: syncDirectoryAsync, ...options };
+    if (fs.mkdirSync(dataDir, { recursive: true }) !== undefined) syncDirectory(path.dirname(dataDir));
     for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       if (entry.name.endsWith(DELETED_SUFFIX)) {
@@ -58,9 +65,31 @@ export class DiskLogStorage implements LogStorage {
     const onClose = (closed: DiskLog): void => {
       if (this.logs.get(key) === closed) this.logs.delete(key);
     };
-    const log = DiskLog.open(path.join(this.dataDir, key), topic, partition, config, onClose, this.options.syncFile);
+    const dir = path.join(this.dataDir, key);
+    const isNew = !fs.existsSync(dir);
+    const log = DiskLog.open(dir, topic, partition, config, onClose, this.options.syncFile);
     this.logs.set(key, log);
+    if (isNew) this.unsyncedDirs.add(dir);
     return log;
+  }
+
+  /**
+   * Makes the creation of log directories (and their first segment files) and the removal of
+   * deleted ones durable: fsyncs each new log directory, then the data directory. Off the
+   * event loop, a few at a time.
+   */
+  async syncDirectories(): Promise<void> {
+    const dirs = [...this.unsyncedDirs];
+    this.unsyncedDirs.clear();
+    try {
+      for (let i = 0; i < dirs.length; i += DIRECTORY_SYNC_CONCURRENCY) {
+        await Promise.all(dirs.slice(i, i + DIRECTORY_SYNC_CONCURRENCY).map((dir) => (fs.existsSync(dir) ? this.options.syncDirectory(dir) : undefined)));
+      }
+      await this.options.syncDirectory(this.dataDir);
+    } catch (err) {
+      for (const dir of dirs) this.unsyncedDirs.add(dir);
+      throw err;
+    }
   }
 
   /** Logs found in the data directory when the storage opened, plus those opened since (minus deleted ones). */

@@ -44,7 +44,7 @@ export function deleteCrashSafely(file: string): void {
   fs.unlinkSync(doomed);
 }
 
-/** Writes a small file atomically: temp file, fdatasync, rename over the old one. */
+/** Writes a small file atomically: temp file, fdatasync, rename over the old one, directory fsync (so the rename is durable). */
 export function writeFileAtomically(file: string, content: string): void {
   const tmp = file + TMP_SUFFIX;
   const fd = fs.openSync(tmp, 'w');
@@ -55,6 +55,17 @@ export function writeFileAtomically(file: string, content: string): void {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+  syncDirectory(path.dirname(file));
+}
+
+/** fsyncs a directory off the event loop. */
+export async function syncDirectoryAsync(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** fsyncs a directory so creates, renames and unlinks in it are durable. */

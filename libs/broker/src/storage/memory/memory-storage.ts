@@ -29,6 +29,11 @@ export class MemoryLogStorage implements LogStorage {
     return [...this.logs.values()].map((log) => ({ topic: log.topic, partition: log.partition }));
   }
 
+  /** Nothing to sync in memory. */
+  async syncDirectories(): Promise<void> {
+    return;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.logs.values()].map((log) => log.close()));
   }
