@@ -15,6 +15,9 @@ export interface RdkafkaPhase {
   consumeMsgsPerSec: number;
   consumeKcatCores: number;
   consumeBrokerCores: number;
+  /** Broker CPU per message: steadier than rates on a loaded machine. */
+  produceBrokerCpuUsPerMsg: number;
+  consumeBrokerCpuUsPerMsg: number;
 }
 
 export interface RdkafkaPhaseOptions {
@@ -52,6 +55,8 @@ export async function runRdkafkaPhase(o: RdkafkaPhaseOptions): Promise<RdkafkaPh
     consumeMsgsPerSec: consumed.messages / consumed.seconds,
     consumeKcatCores: consumed.cpuSeconds / consumed.seconds,
     consumeBrokerCores: (cpu2 - cpu1) / 1000 / consumed.seconds,
+    produceBrokerCpuUsPerMsg: ((cpu1 - cpu0) * 1000) / o.total,
+    consumeBrokerCpuUsPerMsg: ((cpu2 - cpu1) * 1000) / o.total,
   };
 }
 
@@ -67,9 +72,11 @@ export function rdkafkaFigures(runs: RdkafkaPhase[], total: number, ceilingRuns:
     fig('rdkafkaProduceMsgsPerSec', 'produceMsgsPerSec', 'msg/s', `kcat -P -l: ${n} x 100 B from a file, acks=all, 4 partitions; wall time incl. kcat start`),
     fig('rdkafkaProduceKcatCores', 'produceKcatCores', 'cores', 'kcat CPU seconds / wall seconds while producing (1 = one core busy)'),
     fig('rdkafkaProduceBrokerCores', 'produceBrokerCores', 'cores', 'broker process CPU seconds / wall seconds while kcat produced'),
+    fig('rdkafkaProduceBrokerCpuUsPerMsg', 'produceBrokerCpuUsPerMsg', 'µs', 'broker CPU per message produced (1 / this = msg/s one broker core could take)'),
     fig('rdkafkaConsumeMsgsPerSec', 'consumeMsgsPerSec', 'msg/s', `kcat -C -e from the beginning to /dev/null, ${n} messages, fetch.wait.max.ms=${KCAT_FETCH_WAIT_MAX_MS}`),
     fig('rdkafkaConsumeKcatCores', 'consumeKcatCores', 'cores', 'kcat CPU seconds / wall seconds while consuming'),
     fig('rdkafkaConsumeBrokerCores', 'consumeBrokerCores', 'cores', 'broker process CPU seconds / wall seconds while kcat consumed'),
+    fig('rdkafkaConsumeBrokerCpuUsPerMsg', 'consumeBrokerCpuUsPerMsg', 'µs', 'broker CPU per message served'),
   ];
   if (ceilingRuns.length > 0) {
     figures.push({ name: 'rdkafkaCeilingProduceMsgsPerSec', runs: ceilingRuns, unit: 'msg/s', value: median(ceilingRuns), note: 'the same kcat produce against the null broker (stores nothing): kcat alone' });
