@@ -43,7 +43,7 @@ export class PlatformaticClients {
       heartbeatInterval: 300,
       maxWaitTime: 200,
     });
-    this.closers.push(() => consumer.close(true));
+    this.closers.push(() => Promise.resolve(consumer.close(true)));
     return consumer;
   }
 

@@ -9,6 +9,9 @@ import {
   DeleteGroupsResponse,
   DeleteTopicsRequest,
   DeleteTopicsResponse,
+  ConfigResourceType,
+  DescribeConfigsRequest,
+  DescribeConfigsResponse,
   DescribeGroupsResponse,
   EARLIEST_TIMESTAMP,
   ErrorCode,
@@ -41,7 +44,7 @@ import {
   TopicMetadata,
 } from '@peak/protocol';
 import { GroupCoordinator } from '../coordinator';
-import { DEFAULT_LOG_CONFIG } from '../storage/log-config';
+import { DEFAULT_LOG_CONFIG, LOG_CONFIG_NAMES } from '../storage/log-config';
 import { DiskLogStorage, MemoryLogStorage } from '../storage';
 import { LogStorage } from '../storage/storage.interface';
 import { DEFAULT_BROKER_OPTIONS, EmbeddedBrokerOptions, isValidTopicName } from './broker-options';
@@ -179,6 +182,33 @@ export class EmbeddedBroker implements BrokerApi {
   /** The topic whose ID is `id` (any letter case), or undefined when none has it. */
   topicNameOf(id: string): string | undefined {
     return this.topics.nameOf(id);
+  }
+
+  /**
+   * Kafka's DescribeConfigs: a topic's log configs (overrides marked non-default) plus
+   * cleanup.policy=delete; for the broker (any name) its topic defaults and num.partitions.
+   */
+  async describeConfigs(request: DescribeConfigsRequest): Promise<DescribeConfigsResponse> {
+    const results = request.resources.map(({ resourceType, resourceName, configNames }) => {
+      const base = { resourceType, resourceName, errorCode: ErrorCode.NONE, errorMessage: null };
+      const topic = resourceType === ConfigResourceType.TOPIC ? this.topics.get(resourceName) : undefined;
+      if (resourceType === ConfigResourceType.TOPIC && topic === undefined) {
+        return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${resourceName} does not exist`, configs: [] };
+      }
+      if (resourceType !== ConfigResourceType.TOPIC && resourceType !== ConfigResourceType.BROKER) {
+        return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Resource type ${resourceType} has no configs here`, configs: [] };
+      }
+      const log = topic?.config ?? this.options.log;
+      const entries: Array<[string, string, boolean]> = Object.entries(LOG_CONFIG_NAMES).map(([name, field]) => [name, String(log[field]), !(topic && name in topic.overrides)]);
+      entries.push(['cleanup.policy', 'delete', true]);
+      if (!topic) entries.push(['num.partitions', String(this.options.numPartitions), true], ['auto.create.topics.enable', String(this.options.autoCreateTopics), true]);
+      const wanted = configNames === null || configNames.length === 0 ? null : new Set(configNames);
+      const configs = entries
+        .filter(([name]) => wanted === null || wanted.has(name))
+        .map(([name, value, isDefault]) => ({ name, value, readOnly: !topic, isDefault, isSensitive: false }));
+      return { ...base, configs };
+    });
+    return { results };
   }
 
   async createTopics(request: CreateTopicsRequest): Promise<CreateTopicsResponse> {
