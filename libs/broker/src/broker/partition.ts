@@ -6,7 +6,8 @@ import { ProducerStateManager } from './producer-state';
  * long-poll fetches waiting for it to grow.
  */
 export class Partition {
-  readonly producers = new ProducerStateManager();
+  /** Rebuilt from the log's snapshot and tail when the partition opens. */
+  readonly producers: ProducerStateManager;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -14,6 +15,7 @@ export class Partition {
     readonly id: number,
     readonly log: PartitionLog,
   ) {
+    this.producers = ProducerStateManager.rebuild(log);
     // Fetches wait for the durable end, so a completed sync wakes them as an append does.
     log.watchDurable(() => this.notifyChange());
   }
@@ -26,6 +28,16 @@ export class Partition {
 
   notifyChange(): void {
     for (const listener of this.listeners) listener();
+  }
+
+  /** Keeps the producer state with the log (clean shutdown), so the next start replays nothing. */
+  snapshotProducers(): void {
+    if (this.producers.size() === 0 || this.log.isOffline()) return;
+    try {
+      this.log.saveSnapshot({ offset: this.log.logEndOffset(), data: this.producers.snapshot() });
+    } catch {
+      // A snapshot only saves replay time: without it the next start replays the log.
+    }
   }
 
   get waiterCount(): number {

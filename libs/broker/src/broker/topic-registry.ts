@@ -182,6 +182,7 @@ export class TopicRegistry {
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) {
         p.notifyChange();
+        p.snapshotProducers();
         await p.log.close();
       }
     }

@@ -9,6 +9,22 @@ export interface AppendResult {
   logStartOffset: number;
 }
 
+/** The header fields of one stored batch that idempotent-producer state is rebuilt from. */
+export interface StoredBatchInfo {
+  baseOffset: number;
+  lastOffset: number;
+  /** -1 for batches of non-idempotent producers. */
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+}
+
+/** A producer-state snapshot kept with a log: it covers every batch below `offset`. */
+export interface ProducerSnapshot {
+  offset: number;
+  data: Buffer;
+}
+
 /**
  * The log of one topic-partition: an append-only sequence of RecordBatch v2 batches,
  * addressed by offset. Implemented on disk (segments + sparse index) and in memory; both
@@ -74,6 +90,18 @@ export interface PartitionLog {
    * batch's maxTimestamp) or that keep the log above retentionBytes. Returns how many.
    */
   applyRetention(nowMs: number): number;
+
+  /**
+   * Visits the header of every batch from the one holding `fromOffset` (or the log start, if
+   * later) to the log end, oldest first, without reading records (rebuilding producer state).
+   */
+  scanBatches(fromOffset: number, visit: (batch: StoredBatchInfo) => void): void;
+
+  /** The newest producer-state snapshot that does not reach past the log end, or null (memory: always null). */
+  loadSnapshot(): ProducerSnapshot | null;
+
+  /** Keeps `snapshot` with the log durably, replacing older ones (memory: does nothing). */
+  saveSnapshot(snapshot: ProducerSnapshot): void;
 
   /** Applies changed settings (retention, segment size) from now on. */
   updateConfig(config: LogConfig): void;

@@ -13,6 +13,19 @@ export interface ScannedBatch {
   baseOffset: number;
   lastOffset: number;
   maxTimestamp: number;
+  /** -1 for batches of non-idempotent producers. */
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+}
+
+/** The producer fields of the batch header at `at` in `buf`. */
+function producerFields(buf: Buffer, at: number): Pick<ScannedBatch, 'producerId' | 'producerEpoch' | 'baseSequence'> {
+  return {
+    producerId: readInt64(buf, at + BatchLayout.PRODUCER_ID),
+    producerEpoch: buf.readInt16BE(at + BatchLayout.PRODUCER_EPOCH),
+    baseSequence: buf.readInt32BE(at + BatchLayout.BASE_SEQUENCE),
+  };
 }
 
 /**
@@ -45,6 +58,7 @@ export function scanBatchHeaders(fd: number, start: number, end: number, visit: 
       baseOffset,
       lastOffset: baseOffset + buf.readInt32BE(at + BatchLayout.LAST_OFFSET_DELTA),
       maxTimestamp: readInt64(buf, at + BatchLayout.MAX_TIMESTAMP),
+      ...producerFields(buf, at),
     };
     if (visit(batch) === false) return pos;
     lastSize = size;
@@ -103,7 +117,7 @@ export function validateBatches(fd: number, fileSize: number, firstOffset: numbe
     const baseOffset = readInt64(buf, at + BatchLayout.BASE_OFFSET);
     if (baseOffset < nextOffset) return stop(`batch base offset ${baseOffset} is below ${nextOffset}`);
     const lastOffset = baseOffset + buf.readInt32BE(at + BatchLayout.LAST_OFFSET_DELTA);
-    visit({ position: pos, size, baseOffset, lastOffset, maxTimestamp: readInt64(buf, at + BatchLayout.MAX_TIMESTAMP) });
+    visit({ position: pos, size, baseOffset, lastOffset, maxTimestamp: readInt64(buf, at + BatchLayout.MAX_TIMESTAMP), ...producerFields(buf, at) });
     nextOffset = lastOffset + 1;
     pos += size;
   }

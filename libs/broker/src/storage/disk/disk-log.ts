@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AppendResult, OffsetOutOfRangeError, PartitionLog } from '../storage.interface';
+import { AppendResult, OffsetOutOfRangeError, PartitionLog, ProducerSnapshot, StoredBatchInfo } from '../storage.interface';
 import { LogConfig } from '../log-config';
 import { checkAppend } from '../append-batches';
 import { LogClosedError, LogOfflineError } from '../storage.errors';
@@ -10,6 +10,7 @@ import { trimToOffset } from '../trim-batches';
 import { LogLoader } from './log-loader';
 import { LogSegment } from './log-segment';
 import { LogSegments } from './log-segments';
+import { loadProducerSnapshot, saveProducerSnapshot } from './producer-snapshot-files';
 import { MAX_RELATIVE_OFFSET } from './offset-index';
 import { CLEAN_SHUTDOWN_FILE, DELETED_SUFFIX, RECOVERY_POINT_FILE, syncDirectory, writeFileAtomically } from './segment-files';
 
@@ -169,6 +170,26 @@ export class DiskLog implements PartitionLog {
       deleted++;
     }
     return deleted;
+  }
+
+  scanBatches(fromOffset: number, visit: (batch: StoredBatchInfo) => void): void {
+    this.ensureOpen();
+    const from = Math.max(fromOffset, this.logStartOffset());
+    for (let segment = this.segments.floor(from); segment; segment = this.segments.higher(segment.baseOffset)) {
+      segment.forEachBatch((b) => {
+        if (b.lastOffset >= from) visit(b);
+      });
+    }
+  }
+
+  loadSnapshot(): ProducerSnapshot | null {
+    this.ensureOpen();
+    return loadProducerSnapshot(this.dir, this.logEndOffset());
+  }
+
+  saveSnapshot(snapshot: ProducerSnapshot): void {
+    this.ensureOpen();
+    saveProducerSnapshot(this.dir, snapshot);
   }
 
   updateConfig(config: LogConfig): void {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { BatchLayout, readInt64 } from '@peak/protocol';
 import { assignOffsets } from '../append-batches';
 import { firstOffsetAtOrAfter } from '../batch-timestamp';
-import { scanBatchHeaders, validateBatches, ValidatedRange } from './batch-scan';
+import { ScannedBatch, scanBatchHeaders, validateBatches, ValidatedRange } from './batch-scan';
 import { fdatasyncFile, FileSync } from './file-sync';
 import { OffsetIndex } from './offset-index';
 import { deleteCrashSafely, INDEX_SUFFIX, LOG_SUFFIX, preadFully, segmentPath } from './segment-files';
@@ -206,6 +206,11 @@ export class LogSegment {
     }
     const result = win.subarray(first - winStart, first - winStart + total);
     return total < win.length * COPY_WHEN_USING_LESS_THAN ? Buffer.from(result) : result;
+  }
+
+  /** Visits every batch header in this segment, oldest first (no records read). */
+  forEachBatch(visit: (batch: ScannedBatch) => void): void {
+    if (this.size > 0) scanBatchHeaders(this.fd, 0, this.size, visit);
   }
 
   /** Newest batch maxTimestamp in the segment (-1 when empty). Scans headers the first time after a load. */

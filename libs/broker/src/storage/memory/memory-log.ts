@@ -1,4 +1,5 @@
-import { PartitionLog, AppendResult, OffsetOutOfRangeError } from '../storage.interface';
+import { BatchLayout, readInt64 } from '@peak/protocol';
+import { PartitionLog, AppendResult, OffsetOutOfRangeError, ProducerSnapshot, StoredBatchInfo } from '../storage.interface';
 import { LogConfig } from '../log-config';
 import { assignOffsets, checkAppend } from '../append-batches';
 import { firstOffsetAtOrAfter } from '../batch-timestamp';
@@ -173,6 +174,31 @@ export class MemoryLog implements PartitionLog {
       this.head = 0;
     }
     return deleted;
+  }
+
+  scanBatches(fromOffset: number, visit: (batch: StoredBatchInfo) => void): void {
+    this.ensureOpen();
+    for (let i = this.head; i < this.batches.length; i++) {
+      const b = this.batches[i];
+      if (b.lastOffset < fromOffset) continue;
+      const at = b.position;
+      visit({
+        baseOffset: b.baseOffset,
+        lastOffset: b.lastOffset,
+        producerId: readInt64(b.chunk, at + BatchLayout.PRODUCER_ID),
+        producerEpoch: b.chunk.readInt16BE(at + BatchLayout.PRODUCER_EPOCH),
+        baseSequence: b.chunk.readInt32BE(at + BatchLayout.BASE_SEQUENCE),
+      });
+    }
+  }
+
+  /** Memory keeps nothing across restarts, so there is never a snapshot. */
+  loadSnapshot(): ProducerSnapshot | null {
+    return null;
+  }
+
+  saveSnapshot(_snapshot: ProducerSnapshot): void {
+    return;
   }
 
   updateConfig(config: LogConfig): void {
