@@ -121,6 +121,20 @@ describe(KafkaWireServer.name, () => {
     for (const [key, highest] of need) expect([key, byKey.get(key)?.maxVersion]).toEqual([key, highest]);
   });
 
+  it('answers kafka-python\'s version probe (ApiVersions v0 and Metadata v0 in one write) without closing', async () => {
+    // Closing on Metadata v0 raced kafka-python's read of the ApiVersions answer: it then took
+    // the broker for Kafka 0.9 and looped in its coordinator lookup.
+    const client = await connect();
+    client.send(Buffer.concat([requestFrame(ApiKey.ApiVersions, 0, 1), requestFrame(ApiKey.Metadata, 0, 2, (w) => w.int32(0))]));
+    await client.waitForResponses(2);
+    const metadata = client.responses[1].body;
+    const brokers = metadata.array((b) => [b.int32(), b.string(), b.int32()]);
+    expect(brokers.map(([nodeId]) => nodeId)).toEqual([0]);
+    metadata.array((t) => [t.int16(), t.string(), t.array((p) => [p.int16(), p.int32(), p.int32(), p.array((x) => x.int32()), p.array((x) => x.int32())])]);
+    expect(metadata.remaining).toBe(0);
+    expect(client.closed).toBe(false);
+  });
+
   it('answers an unsupported ApiVersions version with UNSUPPORTED_VERSION in the v0 shape', async () => {
     const client = await connect();
     client.send(requestFrame(ApiKey.ApiVersions, 9, 77, (w) => w.compactString('future').compactString('9').emptyTaggedFields(), { flexible: true }));

@@ -6,6 +6,9 @@ import { AUTHORIZED_OPERATIONS_OMITTED, PARTITION_LEADER_EPOCH, ZERO_UUID } from
 import { ApiDefinition, RequestContext } from '../api-definition.types';
 
 /*
+ * Metadata Request (Version: 0) => [topics]           (empty array = all topics)
+ *   topics => name
+ *     name => STRING
  * Metadata Request (Version: 1) => [topics]           (null array = all topics)
  *   topics => name
  *     name => STRING
@@ -17,6 +20,10 @@ import { ApiDefinition, RequestContext } from '../api-definition.types';
  * Metadata Request (Version: 10) => topics => topic_id name      topic_id => UUID, name => COMPACT_NULLABLE_STRING
  * Metadata Request (Version: 11..12) => v10 without include_cluster_authorized_operations
  *
+ * Metadata Response (Version: 0) => [brokers] [topics]
+ *   brokers => node_id host port
+ *   topics => error_code name [partitions]
+ *     partitions => error_code partition_index leader_id [replica_nodes] [isr_nodes]
  * Metadata Response (Version: 1) => [brokers] controller_id [topics]
  *   brokers => node_id host port rack
  *   topics => error_code name is_internal [partitions]
@@ -65,7 +72,9 @@ export function advertiseBrokers(brokers: BrokerDescription[], context: Pick<Req
 export const metadataApi: ApiDefinition<MetadataWireRequest, MetadataWireResponse> = {
   apiKey: ApiKey.Metadata,
   name: 'Metadata',
-  minVersion: 1,
+  // v0 is served for clients that probe with it (kafka-python sends Metadata v0 right behind
+  // ApiVersions v0; closing the connection on it could cut off the ApiVersions answer).
+  minVersion: 0,
   maxVersion: 12,
   firstFlexibleVersion: FIRST_FLEXIBLE,
 
@@ -80,7 +89,7 @@ export const metadataApi: ApiDefinition<MetadataWireRequest, MetadataWireRespons
     if (version >= 8 && version <= 10) reader.boolean(); // include_cluster_authorized_operations
     if (version >= 8) reader.boolean(); // include_topic_authorized_operations
     reader.flexTags();
-    if (asked === null) return { topics: null, allowAutoTopicCreation };
+    if (asked === null || (version === 0 && asked.length === 0)) return { topics: null, allowAutoTopicCreation };
     const byId = asked.some((t) => t.name === null);
     return {
       topics: asked.map((t) => t.name ?? ''),
@@ -92,14 +101,16 @@ export const metadataApi: ApiDefinition<MetadataWireRequest, MetadataWireRespons
   encodeResponse(writer: ByteWriter, version: number, response: MetadataWireResponse): void {
     if (version >= 3) writer.int32(0);
     writer.flexArray(response.brokers, (w, b) => {
-      w.int32(b.nodeId).flexString(b.host).int32(b.port).flexNullableString(b.rack).flexTags();
+      w.int32(b.nodeId).flexString(b.host).int32(b.port);
+      if (version >= 1) w.flexNullableString(b.rack);
+      w.flexTags();
     });
     if (version >= 2) writer.flexNullableString(response.clusterId);
-    writer.int32(response.controllerId);
+    if (version >= 1) writer.int32(response.controllerId);
     writer.flexArray(response.topics, (w, t) => {
       w.int16(t.errorCode).flexNullableString(t.unnamed && version >= 12 ? null : t.topic);
       if (version >= FIRST_TOPIC_ID) w.uuid(t.topicId);
-      w.boolean(t.isInternal);
+      if (version >= 1) w.boolean(t.isInternal);
       w.flexArray(t.partitions, (pw, p) => {
         pw.int16(p.errorCode).int32(p.partition).int32(p.leader);
         if (version >= 7) pw.int32(PARTITION_LEADER_EPOCH);
