@@ -1,4 +1,7 @@
+import { DEFAULT_MAX_OPEN_LOG_FILES } from '../storage/disk/descriptor-pool';
 import { LogConfig } from '../storage/log-config';
+
+export { DEFAULT_MAX_OPEN_LOG_FILES };
 import { LogStorage } from '../storage/storage.interface';
 
 export interface EmbeddedBrokerOptions {
@@ -34,6 +37,12 @@ export interface EmbeddedBrokerOptions {
    * LEADER_NOT_AVAILABLE (Metadata) or UNKNOWN_TOPIC_OR_PARTITION (Produce), both retriable.
    */
   maxAutoCreatedTopicsPerRequest: number;
+  /**
+   * Most segment and index files open at once (disk storage; a budget for the whole process):
+   * files open when used and the least recently used idle ones close, so many partitions do
+   * not exhaust file descriptors. Keep it well below `ulimit -n`.
+   */
+  maxOpenLogFiles: number;
 }
 
 export const DEFAULT_MAX_PARTITIONS_PER_TOPIC = 10_000;
@@ -54,6 +63,7 @@ export const DEFAULT_BROKER_OPTIONS = Object.freeze({
   maxPartitionsPerTopic: DEFAULT_MAX_PARTITIONS_PER_TOPIC,
   maxPartitions: DEFAULT_MAX_PARTITIONS,
   maxAutoCreatedTopicsPerRequest: DEFAULT_MAX_AUTO_CREATED_TOPICS_PER_REQUEST,
+  maxOpenLogFiles: DEFAULT_MAX_OPEN_LOG_FILES,
 });
 
 /** Legal Kafka topic names: [a-zA-Z0-9._-], 1..249 chars, not "." or "..". */

@@ -95,7 +95,7 @@ export class EmbeddedBroker implements BrokerApi {
       log: { ...DEFAULT_LOG_CONFIG, ...config.log },
     };
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const storage = options.storage ?? (options.dataDir ? new DiskLogStorage(join(options.dataDir, 'logs')) : new MemoryLogStorage());
+    const storage = options.storage ?? (options.dataDir ? new DiskLogStorage(join(options.dataDir, 'logs'), { maxOpenFiles: options.maxOpenLogFiles }) : new MemoryLogStorage());
     const topics = await TopicRegistry.open(storage, options.log, options.dataDir ?? null);
     const coordinator = await GroupCoordinator.open({
       dataDir: options.dataDir ? join(options.dataDir, 'groups') : undefined,

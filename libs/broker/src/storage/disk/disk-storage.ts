@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { LogStorage, PartitionLog } from '../storage.interface';
 import { LogConfig } from '../log-config';
 import { DiskLog } from './disk-log';
+import { sharedDescriptorPool } from './descriptor-pool';
 import { fdatasyncFile, FileSync } from './file-sync';
 
 export interface DiskLogStorageOptions {
@@ -10,6 +11,11 @@ export interface DiskLogStorageOptions {
   syncFile: FileSync;
   /** How a directory's entries are made durable (a seam: tests record it). */
   syncDirectory: (dir: string) => Promise<void>;
+  /**
+   * Most log and index files kept open at once; files open on use and the least recently
+   * used idle ones close. The budget is the process's (shared by every disk storage in it).
+   */
+  maxOpenFiles?: number;
 }
 import { DELETED_SUFFIX, syncDirectory, syncDirectoryAsync } from './segment-files';
 
@@ -40,6 +46,7 @@ export class DiskLogStorage implements LogStorage {
     options: Partial<DiskLogStorageOptions> = {},
   ) {
     this.options = { syncFile: fdatasyncFile, syncDirectory: syncDirectoryAsync, ...options };
+    if (options.maxOpenFiles !== undefined) sharedDescriptorPool.setBudget(options.maxOpenFiles);
     if (fs.mkdirSync(dataDir, { recursive: true }) !== undefined) syncDirectory(path.dirname(dataDir));
     for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;

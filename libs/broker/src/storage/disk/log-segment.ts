@@ -3,6 +3,7 @@ import { BatchLayout, readInt64 } from '@peak/protocol';
 import { assignOffsets } from '../append-batches';
 import { firstOffsetAtOrAfter } from '../batch-timestamp';
 import { ScannedBatch, scanBatchHeaders, validateBatches, ValidatedRange } from './batch-scan';
+import { DescriptorPool, PooledFile, sharedDescriptorPool } from './descriptor-pool';
 import { fdatasyncFile, FileSync } from './file-sync';
 import { OffsetIndex } from './offset-index';
 import { deleteCrashSafely, INDEX_SUFFIX, LOG_SUFFIX, preadFully, segmentPath } from './segment-files';
@@ -33,7 +34,8 @@ export interface SegmentAppend {
  * the owning DiskLog calls it from one event loop; only sync() runs off the loop.
  */
 export class LogSegment {
-  private fd: number;
+  /** The .log file, opened on demand through the descriptor pool. */
+  private readonly file: PooledFile;
   private size: number;
   private next: number;
   private bytesSinceIndexEntry: number;
@@ -47,13 +49,13 @@ export class LogSegment {
     readonly dir: string,
     readonly baseOffset: number,
     readonly index: OffsetIndex,
-    fd: number,
+    file: PooledFile,
     size: number,
     nextOffset: number,
     maxTimestamp: number | null,
     private indexIntervalBytes: number,
   ) {
-    this.fd = fd;
+    this.file = file;
     this.size = size;
     this.next = nextOffset;
     this.maxTs = maxTimestamp;
@@ -61,10 +63,11 @@ export class LogSegment {
   }
 
   /** Creates an empty segment (truncating files of the same base offset if any). */
-  static create(dir: string, baseOffset: number, indexIntervalBytes: number): LogSegment {
-    const fd = fs.openSync(segmentPath(dir, baseOffset, LOG_SUFFIX), 'w+');
-    const index = OffsetIndex.create(segmentPath(dir, baseOffset, INDEX_SUFFIX), baseOffset);
-    return new LogSegment(dir, baseOffset, index, fd, 0, baseOffset, -1, indexIntervalBytes);
+  static create(dir: string, baseOffset: number, indexIntervalBytes: number, pool: DescriptorPool = sharedDescriptorPool): LogSegment {
+    const path = segmentPath(dir, baseOffset, LOG_SUFFIX);
+    fs.closeSync(fs.openSync(path, 'w'));
+    const index = OffsetIndex.create(segmentPath(dir, baseOffset, INDEX_SUFFIX), baseOffset, pool);
+    return new LogSegment(dir, baseOffset, index, new PooledFile(path, 'r+', pool), 0, baseOffset, -1, indexIntervalBytes);
   }
 
   /**
@@ -79,9 +82,10 @@ export class LogSegment {
     nextOffset: number,
     maxTimestamp: number | null,
     indexIntervalBytes: number,
+    pool: DescriptorPool = sharedDescriptorPool,
   ): LogSegment {
-    const fd = fs.openSync(segmentPath(dir, baseOffset, LOG_SUFFIX), 'r+');
-    return new LogSegment(dir, baseOffset, index, fd, size, nextOffset, maxTimestamp, indexIntervalBytes);
+    const file = new PooledFile(segmentPath(dir, baseOffset, LOG_SUFFIX), 'r+', pool);
+    return new LogSegment(dir, baseOffset, index, file, size, nextOffset, maxTimestamp, indexIntervalBytes);
   }
 
   get logFile(): string {
@@ -125,12 +129,12 @@ export class LogSegment {
     try {
       let written = 0;
       while (written < batches.length) {
-        written += fs.writeSync(this.fd, batches, written, batches.length - written, start + written);
+        written += fs.writeSync(this.file.fd(), batches, written, batches.length - written, start + written);
       }
     } catch (err) {
       this.index.truncateEntries(entriesBefore);
       try {
-        fs.ftruncateSync(this.fd, start);
+        fs.ftruncateSync(this.file.fd(), start);
       } catch {
         // The write error is the one to report; recovery cuts any tail on the next open.
       }
@@ -160,7 +164,7 @@ export class LogSegment {
     const fill = (from: number): void => {
       const len = Math.min(windowLen, end - from);
       win = Buffer.allocUnsafe(len);
-      if (preadFully(this.fd, win, len, from) !== len) throw new CorruptSegmentError(this.logFile, from, 'file shorter than its size');
+      if (preadFully(this.file.fd(), win, len, from) !== len) throw new CorruptSegmentError(this.logFile, from, 'file shorter than its size');
       winStart = from;
     };
     const batchSize = (at: number): number => {
@@ -198,7 +202,7 @@ export class LogSegment {
         if (total > 0) break;
         // A first batch larger than the window: read exactly that batch.
         const whole = Buffer.allocUnsafe(size);
-        if (preadFully(this.fd, whole, size, pos) !== size) throw new CorruptSegmentError(this.logFile, pos, 'file shorter than its size');
+        if (preadFully(this.file.fd(), whole, size, pos) !== size) throw new CorruptSegmentError(this.logFile, pos, 'file shorter than its size');
         return whole;
       }
       total += size;
@@ -210,14 +214,14 @@ export class LogSegment {
 
   /** Visits every batch header in this segment, oldest first (no records read). */
   forEachBatch(visit: (batch: ScannedBatch) => void): void {
-    if (this.size > 0) scanBatchHeaders(this.fd, 0, this.size, visit);
+    if (this.size > 0) scanBatchHeaders(this.file.fd(), 0, this.size, visit);
   }
 
   /** Newest batch maxTimestamp in the segment (-1 when empty). Scans headers the first time after a load. */
   maxTimestamp(): number {
     if (this.maxTs === null) {
       let max = -1;
-      scanBatchHeaders(this.fd, 0, this.size, (b) => {
+      scanBatchHeaders(this.file.fd(), 0, this.size, (b) => {
         if (b.maxTimestamp > max) max = b.maxTimestamp;
       });
       this.maxTs = max;
@@ -230,7 +234,7 @@ export class LogSegment {
     if (this.size === 0) return null;
     if (this.firstBatchTs === null) {
       const header = Buffer.allocUnsafe(BatchLayout.HEADER_SIZE);
-      preadFully(this.fd, header, BatchLayout.HEADER_SIZE, 0);
+      preadFully(this.file.fd(), header, BatchLayout.HEADER_SIZE, 0);
       this.firstBatchTs = readInt64(header, BatchLayout.MAX_TIMESTAMP);
     }
     return this.firstBatchTs;
@@ -240,7 +244,7 @@ export class LogSegment {
   findOffsetByTimestamp(timestamp: number): number | null {
     if (this.maxTimestamp() < timestamp) return null;
     let found: { position: number; size: number } | null = null;
-    scanBatchHeaders(this.fd, 0, this.size, (b) => {
+    scanBatchHeaders(this.file.fd(), 0, this.size, (b) => {
       if (b.maxTimestamp < timestamp) return true;
       found = { position: b.position, size: b.size };
       return false;
@@ -248,7 +252,7 @@ export class LogSegment {
     if (found === null) return null;
     const { position, size } = found;
     const batch = Buffer.allocUnsafe(size);
-    preadFully(this.fd, batch, size, position);
+    preadFully(this.file.fd(), batch, size, position);
     return firstOffsetAtOrAfter(batch, 0, timestamp);
   }
 
@@ -258,11 +262,11 @@ export class LogSegment {
    * remains. Returns what the validation found (validBytes < the old size means a cut).
    */
   recover(): ValidatedRange {
-    const fileSize = fs.fstatSync(this.fd).size;
+    const fileSize = fs.fstatSync(this.file.fd()).size;
     let max = -1;
     const entries: Array<[number, number]> = [];
     let sinceEntry = 0;
-    const result = validateBatches(this.fd, fileSize, this.baseOffset, (b) => {
+    const result = validateBatches(this.file.fd(), fileSize, this.baseOffset, (b) => {
       if (b.position > 0 && sinceEntry >= this.indexIntervalBytes) {
         entries.push([b.baseOffset, b.position]);
         sinceEntry = 0;
@@ -270,12 +274,12 @@ export class LogSegment {
       sinceEntry += b.size;
       if (b.maxTimestamp > max) max = b.maxTimestamp;
     });
-    if (result.validBytes < fileSize) fs.ftruncateSync(this.fd, result.validBytes);
+    if (result.validBytes < fileSize) fs.ftruncateSync(this.file.fd(), result.validBytes);
     this.index.truncateEntries(0);
     for (const [offset, position] of entries) this.index.append(offset, position);
     this.index.rewrite();
     // What recovery keeps is synced now, so all of it counts as durable from here on.
-    fs.fdatasyncSync(this.fd);
+    fs.fdatasyncSync(this.file.fd());
     this.index.syncNow();
     this.size = result.validBytes;
     this.next = result.nextOffset;
@@ -292,14 +296,19 @@ export class LogSegment {
 
   /** fdatasyncs the log file (and the index file too when `withIndex`) with `syncFile`, off the event loop. */
   async sync(withIndex: boolean, syncFile: FileSync = fdatasyncFile): Promise<void> {
-    if (this.fd < 0) return;
+    if (this.file.isClosed) return;
     this.syncsInFlight++;
     try {
       if (withIndex) this.index.persist();
-      const fd = this.fd;
-      const syncs = [syncFile(fd)];
-      if (withIndex) syncs.push(this.index.sync(syncFile));
-      await Promise.all(syncs);
+      // One pinned descriptor at a time (log, then index): holding one while waiting for
+      // another could deadlock the descriptor pool.
+      const fd = await this.file.pin();
+      try {
+        await syncFile(fd);
+      } finally {
+        this.file.unpin();
+      }
+      if (withIndex) await this.index.sync(syncFile);
     } finally {
       this.syncsInFlight--;
       if (this.syncsInFlight === 0 && this.closeDeferred) this.closeNow();
@@ -308,7 +317,7 @@ export class LogSegment {
 
   /** Persists the index and closes both files (after any sync in flight finishes). */
   close(): void {
-    if (this.fd < 0) return;
+    if (this.file.isClosed) return;
     this.index.persist();
     if (this.syncsInFlight > 0) this.closeDeferred = true;
     else this.closeNow();
@@ -323,9 +332,8 @@ export class LogSegment {
   }
 
   private closeNow(): void {
-    if (this.fd < 0) return;
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    if (this.file.isClosed) return;
+    this.file.close();
     this.index.close();
   }
 }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { DescriptorPool, PooledFile, sharedDescriptorPool } from './descriptor-pool';
 import { fdatasyncFile, FileSync } from './file-sync';
 
 /** One entry: 4-byte offset relative to the segment's base, 4-byte position in the .log file. */
@@ -34,31 +35,33 @@ export class OffsetIndex {
   private count: number;
   /** Entries already written to the file. */
   private persisted: number;
-  private fd: number;
+  /** Opened on demand through the descriptor pool (appends only). */
+  private readonly handle: PooledFile;
 
   private constructor(
     readonly file: string,
     readonly baseOffset: number,
     entries: Int32Array,
     count: number,
+    pool: DescriptorPool,
   ) {
     this.entries = entries;
     this.count = count;
     this.persisted = count;
-    this.fd = fs.openSync(file, 'a');
+    this.handle = new PooledFile(file, 'a', pool);
   }
 
   /** A new empty index, truncating any file already at `file`. */
-  static create(file: string, baseOffset: number): OffsetIndex {
+  static create(file: string, baseOffset: number, pool: DescriptorPool = sharedDescriptorPool): OffsetIndex {
     fs.closeSync(fs.openSync(file, 'w'));
-    return new OffsetIndex(file, baseOffset, new Int32Array(INITIAL_CAPACITY * 2), 0);
+    return new OffsetIndex(file, baseOffset, new Int32Array(INITIAL_CAPACITY * 2), 0, pool);
   }
 
   /**
    * Loads `file` and checks it cheaply: whole entries, strictly increasing offsets and
    * positions, every position inside a log of `logSize` bytes. Throws CorruptIndexError.
    */
-  static load(file: string, baseOffset: number, logSize: number): OffsetIndex {
+  static load(file: string, baseOffset: number, logSize: number, pool: DescriptorPool = sharedDescriptorPool): OffsetIndex {
     const bytes = fs.readFileSync(file);
     if (bytes.length % INDEX_ENTRY_BYTES !== 0) {
       throw new CorruptIndexError(file, `${bytes.length} bytes is not a whole number of entries`);
@@ -78,7 +81,7 @@ export class OffsetIndex {
       lastOffset = rel;
       lastPosition = pos;
     }
-    return new OffsetIndex(file, baseOffset, entries, count);
+    return new OffsetIndex(file, baseOffset, entries, count, pool);
   }
 
   entryCount(): number {
@@ -152,29 +155,32 @@ export class OffsetIndex {
       out.writeInt32BE(this.entries[(this.persisted + i) * 2], i * INDEX_ENTRY_BYTES);
       out.writeInt32BE(this.entries[(this.persisted + i) * 2 + 1], i * INDEX_ENTRY_BYTES + 4);
     }
-    fs.writeSync(this.fd, out);
+    fs.writeSync(this.handle.fd(), out);
     this.persisted = this.count;
   }
 
   /** Replaces the whole file with the entries in memory (after a rebuild). */
   rewrite(): void {
-    fs.ftruncateSync(this.fd, 0);
+    fs.ftruncateSync(this.handle.fd(), 0);
     this.persisted = 0;
     this.persist();
   }
 
   /** fdatasyncs the index file (call persist() first). Resolves when done. */
-  sync(syncFile: FileSync = fdatasyncFile): Promise<void> {
-    return syncFile(this.fd);
+  async sync(syncFile: FileSync = fdatasyncFile): Promise<void> {
+    const fd = await this.handle.pin();
+    try {
+      await syncFile(fd);
+    } finally {
+      this.handle.unpin();
+    }
   }
 
   syncNow(): void {
-    fs.fdatasyncSync(this.fd);
+    fs.fdatasyncSync(this.handle.fd());
   }
 
   close(): void {
-    if (this.fd < 0) return;
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    this.handle.close();
   }
 }
