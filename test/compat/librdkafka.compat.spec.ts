@@ -164,6 +164,6 @@ describe('librdkafka over the wire', () => {
     expect(failure).not.toBeNull();
     const end = await harness.broker.listOffsets({ isolationLevel: 0, topics: [{ topic, partitions: [{ partition: 0, timestamp: -1 }] }] });
     expect(end.topics[0].partitions[0].offset).toBe(0); // nothing was written
-    return { outcome: 'refused', note: (failure ?? '').split('\n').find((l) => /error|fatal|fail/i.test(l))?.trim() ?? 'kcat exits with an error' };
+    return { outcome: 'refused', note: (failure ?? '').split('\n').find((l) => /error|fatal|fail/i.test(l))?.replace(/^%\d\|[^|]*\|[^|]*\|[^|]*\|\s*/, '').trim() ?? 'kcat exits with an error' };
   }));
 });

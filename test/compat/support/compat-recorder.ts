@@ -10,7 +10,6 @@ export type Outcome = 'pass' | 'fail' | 'refused';
 
 export interface ClientResults {
   client: string;
-  ranAt: string;
   features: Record<string, { outcome: Outcome; note?: string }>;
 }
 
@@ -22,7 +21,7 @@ export class CompatRecorder {
   private readonly results: ClientResults;
 
   constructor(readonly client: string) {
-    this.results = { client, ranAt: new Date().toISOString(), features: {} };
+    this.results = { client, features: {} };
   }
 
   /** Runs `body`; records pass (or `expected` when it resolves to that), fail on a throw. */
