@@ -8,7 +8,7 @@ import {
   ErrorCode,
 } from '@peak/protocol';
 import { isValidTopicName } from './broker-options';
-import { InvalidTopicConfigError, resolveLogConfig, TopicRegistry } from './topic-registry';
+import { InvalidTopicConfigError, resolveLogConfig, Topic, TopicRegistry } from './topic-registry';
 import { LogConfig } from '../storage/log-config';
 import { WorkSlicer } from './work-slicer';
 
@@ -50,13 +50,24 @@ export class TopicAdmin {
     return null;
   }
 
+  /** Topics are opened one after another; the request's new topics are then made durable together (one commit). */
   async createTopics(request: CreateTopicsRequest): Promise<CreateTopicsResponse> {
     const seen = new Set<string>();
     const slicer = new WorkSlicer();
     const topics: Result[] = [];
+    const opened: Array<{ result: Result; topic: Topic }> = [];
     for (const entry of request.topics) {
-      topics.push(await this.createOne(entry, seen, request.validateOnly, slicer));
+      const outcome = await this.createOne(entry, seen, request.validateOnly, slicer);
+      topics.push(outcome.result);
+      if (outcome.topic) opened.push({ result: outcome.result, topic: outcome.topic });
       await slicer.tick();
+    }
+    if (opened.length > 0) {
+      try {
+        await this.topics.commit(opened.map((o) => o.topic));
+      } catch (err) {
+        for (const { result } of opened) Object.assign(result, fail(result.topic, ErrorCode.KAFKA_STORAGE_ERROR, `Could not create the topic (rolled back): ${(err as Error).message}`));
+      }
     }
     return { topics };
   }
@@ -107,7 +118,13 @@ export class TopicAdmin {
     return { topics };
   }
 
-  private async createOne(entry: CreateTopicsRequest['topics'][number], seen: Set<string>, validateOnly: boolean, slicer: WorkSlicer): Promise<Result> {
+  /** Validates one topic and, unless validateOnly, opens it (commit follows for the whole request). */
+  private async createOne(entry: CreateTopicsRequest['topics'][number], seen: Set<string>, validateOnly: boolean, slicer: WorkSlicer): Promise<{ result: Result; topic?: Topic }> {
+    const result = await this.openOne(entry, seen, validateOnly, slicer);
+    return typeof result === 'object' && 'partitions' in result ? { result: { topic: entry.topic, errorCode: ErrorCode.NONE, errorMessage: null }, topic: result } : { result };
+  }
+
+  private async openOne(entry: CreateTopicsRequest['topics'][number], seen: Set<string>, validateOnly: boolean, slicer: WorkSlicer): Promise<Result | Topic> {
     const { topic, numPartitions, replicationFactor, configs } = entry;
     if (!isValidTopicName(topic)) return fail(topic, ErrorCode.INVALID_TOPIC_EXCEPTION, `Illegal topic name "${topic}"`);
     if (seen.has(topic)) return fail(topic, ErrorCode.INVALID_REQUEST, 'Topic listed twice in one request');
@@ -130,11 +147,10 @@ export class TopicAdmin {
     }
     if (validateOnly) return { topic, errorCode: ErrorCode.NONE, errorMessage: null };
     try {
-      await this.topics.create(topic, partitions, overrides, slicer);
+      return await this.topics.open(topic, partitions, overrides, slicer);
     } catch (err) {
       return fail(topic, ErrorCode.KAFKA_STORAGE_ERROR, `Could not create the topic (rolled back): ${(err as Error).message}`);
     }
-    return { topic, errorCode: ErrorCode.NONE, errorMessage: null };
   }
 }
 

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { LOG_CONFIG_NAMES, LogConfig } from '../storage/log-config';
+import { LogConfig } from '../storage/log-config';
 import { LogStorage } from '../storage/storage.interface';
 import { Partition } from './partition';
 import { PersistedMetadata, PersistedTopic, TopicMetadataStore } from './topic-metadata-store';
+import { resolveLogConfig } from './topic-config';
 import { WorkSlicer } from './work-slicer';
+
+export { InvalidTopicConfigError, resolveLogConfig } from './topic-config';
 
 export interface Topic {
   name: string;
@@ -18,41 +21,6 @@ export interface Topic {
 /** Producer ids are reserved on disk this many at a time (as Kafka's ProducerIdManager blocks). */
 export const PRODUCER_ID_BLOCK_SIZE = 1000;
 
-/** Topic configs accepted for compatibility but without effect on a single embedded broker. */
-const ACCEPTED_WITHOUT_EFFECT = new Set([
-  'min.insync.replicas',
-  'compression.type',
-  'unclean.leader.election.enable',
-  'message.timestamp.type',
-  'flush.messages',
-  'flush.ms',
-]);
-
-export class InvalidTopicConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = this.constructor.name;
-  }
-}
-
-/** Turns Kafka topic configs into a LogConfig, rejecting what this broker cannot honour. */
-export function resolveLogConfig(base: LogConfig, overrides: Record<string, string>): LogConfig {
-  const config: LogConfig = { ...base };
-  for (const [name, value] of Object.entries(overrides)) {
-    const field = LOG_CONFIG_NAMES[name];
-    if (field) {
-      const n = Number(value);
-      if (!Number.isInteger(n)) throw new InvalidTopicConfigError(`${name} must be an integer, got "${value}"`);
-      config[field] = n;
-    } else if (name === 'cleanup.policy') {
-      if (value !== 'delete') throw new InvalidTopicConfigError(`cleanup.policy=${value} is not supported (only delete)`);
-    } else if (!ACCEPTED_WITHOUT_EFFECT.has(name)) {
-      throw new InvalidTopicConfigError(`Unknown topic config ${name}`);
-    }
-  }
-  return config;
-}
-
 /**
  * The broker's topics and their partitions; the list is persisted by TopicMetadataStore
  * (group-committed snapshots). Creation opens partitions in slices (WorkSlicer) and is
@@ -64,6 +32,7 @@ export class TopicRegistry {
   private readonly topics = new Map<string, Topic>();
   private readonly namesById = new Map<string, string>();
   private readonly pending = new Map<string, Promise<Topic>>();
+  private readonly settlers = new Map<string, { resolve(topic: Topic): void; reject(err: Error): void }>();
   private readonly store: TopicMetadataStore;
   private partitions = 0;
   private reservedPartitions = 0;
@@ -114,26 +83,62 @@ export class TopicRegistry {
 
   /**
    * Creates a topic: partitions opened in slices, then the topic becomes visible and the
-   * metadata is saved; resolves once it is durable. If a partition fails to open, every
-   * partition opened so far is deleted and the call rejects. The caller checks the name is free.
+   * directories and metadata are made durable; resolves once they are. If anything fails,
+   * every partition opened is deleted and the call rejects. The caller checks the name is free.
    */
-  create(name: string, partitionCount: number, overrides: Record<string, string>, slicer = new WorkSlicer()): Promise<Topic> {
+  async create(name: string, partitionCount: number, overrides: Record<string, string>, slicer = new WorkSlicer()): Promise<Topic> {
+    const topic = await this.open(name, partitionCount, overrides, slicer);
+    await this.commit([topic]);
+    return topic;
+  }
+
+  /**
+   * First half of a creation: reserves the name, opens the partitions in slices (deleting them
+   * again if one fails) and makes the topic visible. commit() must follow; several topics of
+   * one request share one commit (one round of directory and metadata syncs).
+   */
+  async open(name: string, partitionCount: number, overrides: Record<string, string>, slicer = new WorkSlicer()): Promise<Topic> {
     const config = resolveLogConfig(this.defaults, overrides);
-    this.reservedPartitions += partitionCount;
-    const creation = (async (): Promise<Topic> => {
-      try {
-        const partitions = await this.openPartitions(name, 0, partitionCount, config, slicer);
-        const topic: Topic = { name, id: randomUUID(), partitions, config, overrides };
-        this.add(topic);
-        await this.saveOrRollBack(() => this.remove(topic), partitions);
-        return topic;
-      } finally {
-        this.reservedPartitions -= partitionCount;
-        this.pending.delete(name);
-      }
-    })();
+    let settle: { resolve(topic: Topic): void; reject(err: Error): void } = { resolve: () => undefined, reject: () => undefined };
+    const creation = new Promise<Topic>((resolve, reject) => (settle = { resolve, reject }));
+    creation.catch(() => undefined);
     this.pending.set(name, creation);
-    return creation;
+    this.settlers.set(name, settle);
+    this.reservedPartitions += partitionCount;
+    try {
+      const partitions = await this.openPartitions(name, 0, partitionCount, config, slicer);
+      const topic: Topic = { name, id: randomUUID(), partitions, config, overrides };
+      this.add(topic);
+      return topic;
+    } catch (err) {
+      this.settle(name, err as Error);
+      throw err;
+    } finally {
+      this.reservedPartitions -= partitionCount;
+    }
+  }
+
+  /** Second half: directories, then metadata, made durable; on failure the topics are removed and deleted. */
+  async commit(topics: Topic[]): Promise<void> {
+    try {
+      await this.saveOrRollBack(
+        () => topics.forEach((t) => this.remove(t)),
+        topics.flatMap((t) => t.partitions),
+      );
+    } catch (err) {
+      for (const t of topics) this.settle(t.name, err as Error);
+      throw err;
+    }
+    for (const t of topics) this.settle(t.name, t);
+  }
+
+  private settle(name: string, outcome: Topic | Error): void {
+    const settle = this.settlers.get(name);
+    this.settlers.delete(name);
+    this.pending.delete(name);
+    if (!settle) return;
+    if (outcome instanceof Error) settle.reject(outcome);
+    else settle.resolve(outcome);
   }
 
   /** Grows a topic to `count` partitions (sliced, rolled back whole on failure); resolves once durable. */

@@ -89,6 +89,26 @@ describe('bounds on every request', () => {
     expect((await reopened.metadata({ topics: null, allowAutoTopicCreation: false })).topics).toHaveLength(250);
   });
 
+  it('makes the topics of one CreateTopics request durable together: few metadata writes for 200 topics', async () => {
+    const b = await start({ dataDir: dir });
+    const renames = [jest.spyOn(fs, 'renameSync'), jest.spyOn(fs.promises, 'rename')];
+    try {
+      const res = await b.createTopics({
+        topics: Array.from({ length: 200 }, (_, i) => ({ topic: `many-${i}`, numPartitions: 1, replicationFactor: 1, configs: [] })),
+        timeoutMs: 1000,
+        validateOnly: false,
+      });
+      expect(res.topics.every((t) => t.errorCode === ErrorCode.NONE)).toBe(true);
+      const metaWrites = renames.flatMap((spy) => spy.mock.calls).filter(([, to]) => String(to).endsWith('broker-meta.json'));
+      expect(metaWrites.length).toBeLessThanOrEqual(2);
+    } finally {
+      for (const spy of renames) spy.mockRestore();
+    }
+    await b.close();
+    const reopened = await start({ dataDir: dir });
+    expect((await reopened.metadata({ topics: null, allowAutoTopicCreation: false })).topics).toHaveLength(200);
+  });
+
   it('auto-creates at most maxAutoCreatedTopicsPerRequest topics per Produce request', async () => {
     const b = await start({ maxAutoCreatedTopicsPerRequest: 2 });
     const records = encodeRecordBatch([{ key: null, value: Buffer.from('v') }]);
