@@ -2,7 +2,7 @@ import { ConsumerEventNames, InstrumentationEmitter } from '../instrumentation';
 import type { Logger } from '../logger/logger';
 import type { EachBatchHandler, EachBatchPayload, EachMessageHandler, IBatchProcessEvent } from '../types/consumer.types';
 import type { Offsets } from '../types/metadata.types';
-import { FetchedBatch } from './batch';
+import { FetchedBatch, FetchedMessage } from './batch';
 import { ConsumerGroup } from './consumer-group';
 import { OffsetManager } from './offset-manager';
 import { PauseState } from './pause-state';
@@ -16,6 +16,14 @@ export interface RunnerState {
   heartbeat(): Promise<void>;
   /** Commits resolved offsets when autoCommit is on. */
   autoCommit(): Promise<void>;
+  /**
+   * Starts committing resolved offsets when autoCommit is on, without waiting: the next
+   * fetch overlaps the commit (and the broker's fsync behind it); a failure surfaces at the
+   * next fetch cycle.
+   */
+  autoCommitInBackground(): void;
+  /** A background heartbeat failed (rebalance, fenced member): processing must stop and rethrow it. */
+  heartbeatFailure(): Error | null;
 }
 
 export interface BatchHandlerOptions {
@@ -36,10 +44,28 @@ export interface BatchHandlerOptions {
  * unresolved (resolved offsets before it are committed) and the error propagates, so the
  * message is fetched and delivered again; processing stops early when the consumer
  * stops, the partition is paused, a seek is pending or the generation changed (partition
- * revoked). The per-message path allocates only the payload object.
+ * revoked). Heartbeats while a batch is processed come from the runner's own timer, not
+ * from the message loop. eachMessage decodes one stored batch at a time and allocates per
+ * message only the message (and its views) and the payload object.
  */
 export class BatchHandler {
   constructor(private readonly options: BatchHandlerOptions, private readonly state: RunnerState) {}
+
+  /**
+   * Handles the parts of one partition's fetch in order. A part after the first is handled
+   * only if the consumer moved through the one before (position right after it, no seek
+   * pending); otherwise the next fetch starts from the position. A handled part is
+   * dropped before the next runs.
+   */
+  async handleParts(parts: FetchedBatch[]): Promise<void> {
+    const { offsets } = this.options;
+    let expected = -1;
+    for (let part = parts.shift(); part; part = parts.shift()) {
+      if (expected >= 0 && (this.state.hasPendingSeek(part.topic, part.partition) || offsets.position(part.topic, part.partition) !== expected)) return;
+      await this.handle(part);
+      expected = part.lastOffsetNumber() + 1;
+    }
+  }
 
   async handle(batch: FetchedBatch): Promise<void> {
     const { group, offsets, pauses, emitter } = this.options;
@@ -63,7 +89,7 @@ export class BatchHandler {
           highWatermark: batch.highWatermark,
           offsetLag: batch.offsetLag(),
           offsetLagLow: batch.offsetLagLow(),
-          batchSize: batch.messages.length,
+          batchSize: batch.messageCount(),
           firstOffset: batch.firstOffset() ?? batch.lastOffset(),
           lastOffset: batch.lastOffset(),
         }
@@ -74,7 +100,7 @@ export class BatchHandler {
     else if (this.options.eachBatch) await this.processEachBatch(batch, generation, this.options.eachBatch);
 
     if (payload) emitter.emit(ConsumerEventNames.END_BATCH_PROCESS, { ...payload, duration: Date.now() - startedAt });
-    await this.state.autoCommit();
+    this.state.autoCommitInBackground();
     await this.state.heartbeat();
   }
 
@@ -91,31 +117,40 @@ export class BatchHandler {
   }
 
   private async processEachMessage(batch: FetchedBatch, generation: number, eachMessage: EachMessageHandler): Promise<void> {
-    const { offsets, pauses, group } = this.options;
-    const { topic, partition, messages } = batch;
+    const { offsets, pauses } = this.options;
+    const { topic, partition } = batch;
     const pause = this.pauseFn(topic, partition);
     const heartbeat = (): Promise<void> => this.state.heartbeat();
     const commitDueCheck = this.options.autoCommit;
-    for (let i = 0; i < messages.length; i++) {
-      if (!this.isCurrent(topic, partition, generation)) break;
-      const message = messages[i];
-      try {
-        await eachMessage({ topic, partition, message, heartbeat, pause });
-      } catch (e) {
-        await this.commitBeforeFailing();
-        throw e;
+    const messages: FetchedMessage[] = [];
+    const numbers: number[] = [];
+    const parts = batch.storedBatchCount();
+    for (let part = 0; part < parts; part++) {
+      messages.length = 0;
+      numbers.length = 0;
+      batch.readStoredBatch(part, messages, numbers);
+      for (let i = 0; i < messages.length; i++) {
+        if (!this.isCurrent(topic, partition, generation)) return;
+        const failure = this.state.heartbeatFailure();
+        if (failure) throw failure;
+        try {
+          await eachMessage({ topic, partition, message: messages[i], heartbeat, pause });
+        } catch (e) {
+          await this.commitBeforeFailing();
+          throw e;
+        }
+        offsets.resolveOffset(topic, partition, numbers[i]);
+        if (commitDueCheck && offsets.commitDue()) await offsets.commitOffsets();
+        if (!pauses.isEmpty && pauses.isPaused(topic, partition)) return;
       }
-      offsets.resolveOffset(topic, partition, Number(message.offset));
-      if (group.heartbeatDue()) await this.state.heartbeat();
-      if (commitDueCheck && offsets.commitDue()) await offsets.commitOffsets();
-      if (!pauses.isEmpty && pauses.isPaused(topic, partition)) break;
     }
   }
 
   private async processEachBatch(batch: FetchedBatch, generation: number, eachBatch: EachBatchHandler): Promise<void> {
     const { offsets, logger } = this.options;
     const { topic, partition } = batch;
-    const lastMessage = batch.messages[batch.messages.length - 1];
+    const { messages } = batch;
+    const lastMessage = messages[messages.length - 1];
     const payload: EachBatchPayload = {
       batch,
       resolveOffset: (offset: string) => {

@@ -1,4 +1,4 @@
-import { BatchAttributes, BatchLayout, encodeRecordBatch, writeInt64 } from '@peak/protocol';
+import { BatchAttributes, BatchLayout, CompressionCodec, crc32c, encodeRecordBatch, writeInt64 } from '@peak/protocol';
 import { FetchedBatch } from './batch';
 
 function stored(baseOffset: number, values: string[], control = false): Buffer {
@@ -66,5 +66,51 @@ describe('FetchedBatch', () => {
     expect(batch.isEmpty()).toBe(true);
     expect(batch.firstOffset()).toBeNull();
     expect(batch.lastOffset()).toBe('4');
+  });
+
+  it('decodes gzip batches, repeated headers and keys like kafkajs', () => {
+    const gz = encodeRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('v'), headers: { h: ['1', '2'], one: 'x' } }, { value: null }], { timestamp: 5, compression: CompressionCodec.GZIP });
+    const [a, b] = new FetchedBatch('t', 0, 0, 2, gz).messages;
+    expect(a.key?.toString()).toBe('k');
+    expect(a.value?.toString()).toBe('v');
+    expect((a.headers?.h as Buffer[]).map(String)).toEqual(['1', '2']);
+    expect(String(a.headers?.one)).toBe('x');
+    expect(b).toMatchObject({ offset: '1', key: null, value: null, headers: {} });
+  });
+
+  it('counts a compacted batch (offsets with gaps) from its records', () => {
+    // Three records with offset deltas 0, 1, 2; rewrite the last delta to 4 and lastOffsetDelta to 4.
+    const batch = stored(10, ['a', 'b', 'c']);
+    // The last record's offsetDelta 2 (zig-zag 0x04), then key null (0x01), value length 1 (0x02), 'c'.
+    const lastRecordDelta = batch.lastIndexOf(Buffer.from([0x04, 0x01, 0x02, 0x63]));
+    expect(lastRecordDelta).toBeGreaterThan(0);
+    batch[lastRecordDelta] = 0x08;
+    batch.writeInt32BE(4, BatchLayout.LAST_OFFSET_DELTA);
+    batch.writeUInt32BE(crc32c(batch.subarray(BatchLayout.ATTRIBUTES)), BatchLayout.CRC);
+    const fetched = new FetchedBatch('t', 0, 11, 15, batch);
+    expect(fetched.messages.map((m) => m.offset)).toEqual(['11', '14']);
+    expect(fetched.firstOffset()).toBe('11');
+    expect(fetched.lastOffset()).toBe('14');
+    expect(fetched.messageCount()).toBe(2);
+  });
+
+  it('reads one stored batch at a time for eachMessage, with numeric offsets', () => {
+    const fetched = new FetchedBatch('t', 0, 1, 5, Buffer.concat([stored(0, ['a', 'b']), stored(2, ['c'])]));
+    expect(fetched.storedBatchCount()).toBe(2);
+    expect(fetched.messageCount()).toBe(2);
+    const out: Array<{ offset: string }> = [];
+    const numbers: number[] = [];
+    fetched.readStoredBatch(0, out as never, numbers);
+    expect(out.map((m) => m.offset)).toEqual(['1']);
+    fetched.readStoredBatch(1, out as never, numbers);
+    expect(numbers).toEqual([1, 2]);
+  });
+
+  it('splits a large fetch at stored-batch boundaries, leaving out batches below the fetch offset', () => {
+    const parts = [stored(0, ['a']), stored(1, ['b']), stored(2, ['c']), stored(3, ['d'])];
+    const records = Buffer.concat(parts);
+    const split = FetchedBatch.split('t', 0, 1, 4, records, parts[0].length * 2);
+    expect(split.map((b) => b.messages.map((m) => m.offset))).toEqual([['1', '2'], ['3']]);
+    expect(FetchedBatch.split('t', 0, 0, 4, records, records.length)).toHaveLength(1);
   });
 });

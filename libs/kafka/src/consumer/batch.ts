@@ -1,53 +1,34 @@
-import { batchSizeAt, BatchLayout, decodeRecordBatch, readInt64 } from '@peak/protocol';
+import { BatchAttributes, batchSizeAt, BatchLayout, decodeRecordBatch, readInt64 } from '@peak/protocol';
 import type { Batch as BatchShape } from '../types/consumer.types';
-import type { IHeaders, KafkaMessage } from '../types/message.types';
+import type { KafkaMessage } from '../types/message.types';
+import { decodeStoredBatch, FetchedMessage } from './record-decoder';
 
-/** Per RecordBatch details kafkajs attaches to each message as `batchContext`. */
-export interface BatchContext {
-  firstOffset: string;
-  firstTimestamp: string;
-  partitionLeaderEpoch: number;
-  inTransaction: boolean;
-  isControlBatch: boolean;
-  lastOffsetDelta: number;
-  producerId: string;
-  producerEpoch: number;
-  firstSequence: number;
-  maxTimestamp: string;
-  timestampType: number;
-  magicByte: number;
-}
-
-/** A fetched message: kafkajs's RecordBatchEntry plus the extra fields kafkajs sets. */
-export interface FetchedMessage {
-  magicByte: number;
-  attributes: number;
-  timestamp: string;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: IHeaders;
-  isControlRecord: boolean;
-  batchContext: BatchContext;
-}
+export type { BatchContext, FetchedMessage } from './record-decoder';
 
 /**
  * What one fetch returned for one partition, as kafkajs's Batch: the user messages at or
  * after the fetch offset (records below it, which a fetch may return because it serves
  * whole stored batches, are dropped; control records are hidden), plus the offsets the
- * runner needs to move on. Decodes lazily, on first use, and only the stored batches that
- * reach the fetch offset, so a fetch covering many partitions keeps one partition's
- * messages alive at a time; a truncated last batch is ignored.
+ * runner needs to move on.
+ *
+ * Lazy: construction keeps the bytes; offsets and counts come from the stored batches'
+ * headers (records are walked only for a compacted batch, whose offsets have gaps);
+ * `messages` decodes everything on first use (eachBatch), while `readStoredBatch` decodes
+ * one stored batch at a time into a caller's array (eachMessage), so the messages of a
+ * large fetch never all live at once. A truncated last batch is ignored.
  */
 export class FetchedBatch implements BatchShape {
   readonly highWatermark: string;
-  private decoded: KafkaMessage[] | null = null;
+  private decoded: FetchedMessage[] | null = null;
   private records: Buffer | null;
+  private scanned = false;
+  /** Start of each stored batch that reaches the fetch offset. */
+  private positions: number[] = [];
   /** Records (user or control) at or after the fetch offset. */
   private withinCount = 0;
+  private userCount = 0;
   private firstWithin = -1;
   private lastWithin = -1;
-  private rawCount = 0;
 
   constructor(
     readonly topic: string,
@@ -60,94 +41,120 @@ export class FetchedBatch implements BatchShape {
     this.records = records && records.length > 0 ? records : null;
   }
 
-  get messages(): KafkaMessage[] {
-    return this.ensureDecoded();
+  /**
+   * The fetched records of one partition as one batch, or, when they exceed `maxBytes`,
+   * as several cut at stored-batch boundaries (each at least one stored batch). Stored
+   * batches wholly below the fetch offset are left out.
+   */
+  static split(topic: string, partition: number, fetchedOffset: number, highWatermark: number, records: Buffer, maxBytes: number): FetchedBatch[] {
+    if (records.length <= maxBytes) return [new FetchedBatch(topic, partition, fetchedOffset, highWatermark, records)];
+    const parts: FetchedBatch[] = [];
+    let start = -1;
+    let pos = 0;
+    for (let size = batchSizeAt(records, 0); size >= 0; pos += size, size = batchSizeAt(records, pos)) {
+      const lastOffset = readInt64(records, pos + BatchLayout.BASE_OFFSET) + records.readInt32BE(pos + BatchLayout.LAST_OFFSET_DELTA);
+      if (lastOffset < fetchedOffset) continue;
+      if (start < 0) start = pos;
+      if (pos > start && pos + size - start > maxBytes) {
+        parts.push(new FetchedBatch(topic, partition, fetchedOffset, highWatermark, records.subarray(start, pos)));
+        start = pos;
+      }
+    }
+    // The rest (a truncated tail included, which FetchedBatch ignores).
+    if (start >= 0 && start < records.length) parts.push(new FetchedBatch(topic, partition, fetchedOffset, highWatermark, records.subarray(start)));
+    return parts;
   }
 
-  /** Decodes on first use; the offset bookkeeping below is filled by the same pass. */
-  private ensureDecoded(): KafkaMessage[] {
+  get messages(): KafkaMessage[] {
     if (this.decoded === null) {
-      this.decoded = this.records ? this.decode(this.records) : [];
+      this.scan();
+      const out: FetchedMessage[] = [];
+      for (let i = 0; i < this.positions.length; i++) this.readStoredBatch(i, out);
+      this.decoded = out;
       this.records = null;
     }
     return this.decoded;
   }
 
-  private decode(buf: Buffer): FetchedMessage[] {
-    const out: FetchedMessage[] = [];
-    const from = this.fetchedOffset;
-    let pos = 0;
-    for (;;) {
-      const size = batchSizeAt(buf, pos);
-      if (size < 0) break;
-      const baseOffset = readInt64(buf, pos + BatchLayout.BASE_OFFSET);
-      const lastOffsetDelta = buf.readInt32BE(pos + BatchLayout.LAST_OFFSET_DELTA);
-      this.rawCount += buf.readInt32BE(pos + BatchLayout.RECORDS_COUNT);
-      if (baseOffset + lastOffsetDelta < from) {
-        pos += size;
-        continue;
+  /** User messages in this batch, without decoding them. */
+  messageCount(): number {
+    if (this.decoded !== null) return this.decoded.length;
+    this.scan();
+    return this.userCount;
+  }
+
+  /** How many parts readStoredBatch serves (1 once `messages` was decoded). */
+  storedBatchCount(): number {
+    if (this.decoded !== null) return 1;
+    this.scan();
+    return this.positions.length;
+  }
+
+  /** Appends the user messages of part `index` to `out` and, when given, their offsets to `offsets`. */
+  readStoredBatch(index: number, out: FetchedMessage[], offsets?: number[]): void {
+    if (this.decoded !== null) {
+      for (const m of this.decoded) {
+        out.push(m);
+        if (offsets) offsets.push(Number(m.offset));
       }
-      const decoded = decodeRecordBatch(buf, pos);
-      pos += size;
-      const context: BatchContext = {
-        firstOffset: String(decoded.baseOffset),
-        firstTimestamp: String(decoded.baseTimestamp),
-        partitionLeaderEpoch: decoded.partitionLeaderEpoch,
-        inTransaction: decoded.isTransactional,
-        isControlBatch: decoded.isControlBatch,
-        lastOffsetDelta: decoded.lastOffsetDelta,
-        producerId: String(decoded.producerId),
-        producerEpoch: decoded.producerEpoch,
-        firstSequence: decoded.baseSequence,
-        maxTimestamp: String(decoded.maxTimestamp),
-        timestampType: (decoded.attributes & 0x08) >> 3,
-        magicByte: decoded.magic,
-      };
-      let lastTs = NaN;
-      let lastTsString = '';
-      const records = decoded.records;
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i];
-        if (r.offset < from) continue;
-        if (this.withinCount++ === 0) this.firstWithin = r.offset;
-        this.lastWithin = r.offset;
-        if (decoded.isControlBatch) continue;
-        if (r.timestamp !== lastTs) {
-          lastTs = r.timestamp;
-          lastTsString = String(lastTs);
-        }
-        out.push({
-          magicByte: 2,
-          attributes: r.attributes,
-          timestamp: lastTsString,
-          offset: String(r.offset),
-          key: r.key,
-          value: r.value,
-          headers: r.headers,
-          isControlRecord: false,
-          batchContext: context,
-        });
+      return;
+    }
+    if (this.records) decodeStoredBatch(this.records, this.positions[index], this.fetchedOffset, out, offsets);
+  }
+
+  /** Reads the stored batches' headers once: which reach the fetch offset, counts, first and last offsets. */
+  private scan(): void {
+    if (this.scanned) return;
+    this.scanned = true;
+    const buf = this.records;
+    if (!buf) return;
+    const from = this.fetchedOffset;
+    for (let pos = 0, size = batchSizeAt(buf, 0); size >= 0; pos += size, size = batchSizeAt(buf, pos)) {
+      const base = readInt64(buf, pos + BatchLayout.BASE_OFFSET);
+      const lastOffset = base + buf.readInt32BE(pos + BatchLayout.LAST_OFFSET_DELTA);
+      if (lastOffset < from) continue;
+      this.positions.push(pos);
+      const isControl = (buf.readInt16BE(pos + BatchLayout.ATTRIBUTES) & BatchAttributes.CONTROL) !== 0;
+      if (buf.readInt32BE(pos + BatchLayout.RECORDS_COUNT) === lastOffset - base + 1) {
+        this.count(Math.max(base, from), lastOffset, lastOffset - Math.max(base, from) + 1, isControl);
+      } else {
+        this.countGapped(buf, pos, from, isControl);
       }
     }
-    return out;
+  }
+
+  private count(first: number, last: number, records: number, isControl: boolean): void {
+    if (records <= 0) return;
+    if (this.withinCount === 0) this.firstWithin = first;
+    this.lastWithin = last;
+    this.withinCount += records;
+    if (!isControl) this.userCount += records;
+  }
+
+  /** A compacted batch (offsets with gaps): its records' offsets must be read. Rare. */
+  private countGapped(buf: Buffer, pos: number, from: number, isControl: boolean): void {
+    for (const record of decodeRecordBatch(buf, pos).records) {
+      if (record.offset >= from) this.count(record.offset, record.offset, 1, isControl);
+    }
   }
 
   isEmpty(): boolean {
-    return this.messages.length === 0;
+    return this.messageCount() === 0;
   }
 
   isEmptyIncludingFiltered(): boolean {
-    this.ensureDecoded();
+    this.scan();
     return this.withinCount === 0;
   }
 
   /** Records came back but none is for the user (all control records). */
   isEmptyDueToFiltering(): boolean {
-    return this.messages.length === 0 && this.withinCount > 0;
+    this.scan();
+    return this.userCount === 0 && this.withinCount > 0;
   }
 
   firstOffset(): string | null {
-    this.ensureDecoded();
+    this.scan();
     return this.withinCount === 0 ? null : String(this.firstWithin);
   }
 
@@ -157,7 +164,7 @@ export class FetchedBatch implements BatchShape {
   }
 
   lastOffsetNumber(): number {
-    this.ensureDecoded();
+    this.scan();
     return this.withinCount === 0 ? this.highWatermarkNumber - 1 : this.lastWithin;
   }
 
@@ -166,7 +173,7 @@ export class FetchedBatch implements BatchShape {
   }
 
   offsetLagLow(): string {
-    this.ensureDecoded();
+    this.scan();
     return this.withinCount === 0 ? '0' : String(this.highWatermarkNumber - 1 - this.firstWithin);
   }
 }

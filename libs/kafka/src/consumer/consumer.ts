@@ -108,10 +108,11 @@ export class Consumer {
     const c = this.config;
     const autoCommit = run.autoCommit ?? true;
     const heartbeatInterval = c.heartbeatInterval ?? CONSUMER_DEFAULTS.heartbeatInterval;
+    const rebalanceTimeout = c.rebalanceTimeout ?? CONSUMER_DEFAULTS.rebalanceTimeout;
     const group = new ConsumerGroup(this.client, this.cluster, this.emitter, this.log, {
       groupId: this.groupId,
       sessionTimeout: c.sessionTimeout ?? CONSUMER_DEFAULTS.sessionTimeout,
-      rebalanceTimeout: c.rebalanceTimeout ?? CONSUMER_DEFAULTS.rebalanceTimeout,
+      rebalanceTimeout,
       heartbeatInterval,
       assigners: (c.partitionAssigners ?? [PartitionAssigners.roundRobin]).map((create) => create({ cluster: this.cluster, groupId: this.groupId, logger: this.log })),
     });
@@ -142,6 +143,7 @@ export class Consumer {
         isolationLevel: c.readUncommitted ? READ_UNCOMMITTED : READ_COMMITTED,
       },
       heartbeatInterval,
+      maxProcessingMs: rebalanceTimeout,
       retry: c.retry,
       autoCommit,
       eachBatchAutoResolve: run.eachBatchAutoResolve ?? true,
