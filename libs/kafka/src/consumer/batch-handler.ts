@@ -5,6 +5,7 @@ import type { Offsets } from '../types/metadata.types';
 import { FetchedBatch, FetchedMessage } from './batch';
 import { ConsumerGroup } from './consumer-group';
 import { OffsetManager } from './offset-manager';
+import { PartitionFetch } from './partition-fetch';
 import { PauseState } from './pause-state';
 
 /** What the batch handler needs to know about the runner's state. */
@@ -54,13 +55,13 @@ export class BatchHandler {
   /**
    * Handles the parts of one partition's fetch in order. A part after the first is handled
    * only if the consumer moved through the one before (position right after it, no seek
-   * pending); otherwise the next fetch starts from the position. A handled part is
-   * dropped before the next runs.
+   * pending); otherwise the next fetch starts from the position. Each part is created
+   * right before it is handled and dropped before the next.
    */
-  async handleParts(parts: FetchedBatch[]): Promise<void> {
+  async handleParts(fetched: PartitionFetch): Promise<void> {
     const { offsets } = this.options;
     let expected = -1;
-    for (let part = parts.shift(); part; part = parts.shift()) {
+    for (let part = fetched.next(); part; part = fetched.next()) {
       if (expected >= 0 && (this.state.hasPendingSeek(part.topic, part.partition) || offsets.position(part.topic, part.partition) !== expected)) return;
       await this.handle(part);
       expected = part.lastOffsetNumber() + 1;

@@ -1,5 +1,6 @@
 import { BatchAttributes, BatchLayout, CompressionCodec, crc32c, encodeRecordBatch, writeInt64 } from '@peak/protocol';
 import { FetchedBatch } from './batch';
+import { PartitionFetch } from './partition-fetch';
 
 function stored(baseOffset: number, values: string[], control = false): Buffer {
   const batch = encodeRecordBatch(values.map((v) => ({ key: null, value: Buffer.from(v), headers: { h: 'x' } })), { timestamp: 1000 });
@@ -109,8 +110,12 @@ describe('FetchedBatch', () => {
   it('splits a large fetch at stored-batch boundaries, leaving out batches below the fetch offset', () => {
     const parts = [stored(0, ['a']), stored(1, ['b']), stored(2, ['c']), stored(3, ['d'])];
     const records = Buffer.concat(parts);
-    const split = FetchedBatch.split('t', 0, 1, 4, records, parts[0].length * 2);
-    expect(split.map((b) => b.messages.map((m) => m.offset))).toEqual([['1', '2'], ['3']]);
-    expect(FetchedBatch.split('t', 0, 0, 4, records, records.length)).toHaveLength(1);
+    const offsetsOfParts = (fetch: PartitionFetch): string[][] => {
+      const out: string[][] = [];
+      for (let part = fetch.next(); part; part = fetch.next()) out.push(part.messages.map((m) => m.offset));
+      return out;
+    };
+    expect(offsetsOfParts(new PartitionFetch('t', 0, 1, 4, records, parts[0].length * 2))).toEqual([['1', '2'], ['3']]);
+    expect(offsetsOfParts(new PartitionFetch('t', 0, 0, 4, records, records.length))).toEqual([['0', '1', '2', '3']]);
   });
 });

@@ -41,30 +41,6 @@ export class FetchedBatch implements BatchShape {
     this.records = records && records.length > 0 ? records : null;
   }
 
-  /**
-   * The fetched records of one partition as one batch, or, when they exceed `maxBytes`,
-   * as several cut at stored-batch boundaries (each at least one stored batch). Stored
-   * batches wholly below the fetch offset are left out.
-   */
-  static split(topic: string, partition: number, fetchedOffset: number, highWatermark: number, records: Buffer, maxBytes: number): FetchedBatch[] {
-    if (records.length <= maxBytes) return [new FetchedBatch(topic, partition, fetchedOffset, highWatermark, records)];
-    const parts: FetchedBatch[] = [];
-    let start = -1;
-    let pos = 0;
-    for (let size = batchSizeAt(records, 0); size >= 0; pos += size, size = batchSizeAt(records, pos)) {
-      const lastOffset = readInt64(records, pos + BatchLayout.BASE_OFFSET) + records.readInt32BE(pos + BatchLayout.LAST_OFFSET_DELTA);
-      if (lastOffset < fetchedOffset) continue;
-      if (start < 0) start = pos;
-      if (pos > start && pos + size - start > maxBytes) {
-        parts.push(new FetchedBatch(topic, partition, fetchedOffset, highWatermark, records.subarray(start, pos)));
-        start = pos;
-      }
-    }
-    // The rest (a truncated tail included, which FetchedBatch ignores).
-    if (start >= 0 && start < records.length) parts.push(new FetchedBatch(topic, partition, fetchedOffset, highWatermark, records.subarray(start)));
-    return parts;
-  }
-
   get messages(): KafkaMessage[] {
     if (this.decoded === null) {
       this.scan();
