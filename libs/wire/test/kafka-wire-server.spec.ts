@@ -222,6 +222,24 @@ describe(KafkaWireServer.name, () => {
     expect(broker.calls).not.toContain('produce');
   });
 
+  it('hands the broker record bytes that frames read afterwards never overwrite', async () => {
+    const client = await connect();
+    const batches = ['first', 'second', 'third'].map((v) => encodeRecordBatch([{ value: Buffer.alloc(300, v) }]));
+    const frames = batches.map((b, i) => requestFrame(ApiKey.Produce, 3, i + 1, produceBody('orders', b)));
+    // Frame 1 arrives alone; frames 2 and 3 in pieces (the parser joins them, one piece holds
+    // the end of one and the start of the other); then more traffic on the same connection.
+    client.send(frames[0]);
+    await client.waitForResponses(1);
+    const rest = Buffer.concat([frames[1], frames[2]]);
+    client.send(rest.subarray(0, 100));
+    client.send(rest.subarray(100, 200));
+    client.send(rest.subarray(200));
+    for (let i = 0; i < 20; i++) client.send(requestFrame(ApiKey.Metadata, 1, 10 + i, metadataV1Body));
+    await client.waitForResponses(23);
+    expect(broker.receivedRecords).toHaveLength(3);
+    broker.receivedRecords.forEach((received, i) => expect(received.equals(batches[i])).toBe(true));
+  });
+
   it('rejects snappy-compressed batches with UNSUPPORTED_COMPRESSION_TYPE', async () => {
     const client = await connect();
     const batch = encodeRecordBatch([{ value: Buffer.from('x') }]);

@@ -57,6 +57,20 @@ describe(EmbeddedBroker.name, () => {
       expect(offsets.topics[0].partitions[0].offset).toBe(0);
     });
 
+    it('trusts crcVerified for the CRC only: framing is still checked, the CRC is not recomputed', async () => {
+      const produceVerified = (records: Buffer) =>
+        broker.produce({ transactionalId: null, acks: 1, timeoutMs: 1000, topics: [{ topic: 't', partitions: [{ partition: 0, records, crcVerified: true }] }] });
+      // The caller vouches for the CRC (the wire server checked it); a stale stored CRC is not looked at.
+      const staleCrc = batch(['x']);
+      staleCrc.writeUInt32BE(0, BatchLayout.CRC);
+      expect((await produceVerified(staleCrc)).topics[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 });
+      const truncated = batch(['y']).subarray(0, 30);
+      expect((await produceVerified(truncated)).topics[0].partitions[0].errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
+      const badMagic = batch(['z']);
+      badMagic[BatchLayout.MAGIC] = 1;
+      expect((await produceVerified(badMagic)).topics[0].partitions[0].errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
+    });
+
     it('rejects truncated payloads, unsupported codecs and bad acks by error code', async () => {
       const good = batch(['x']);
       expect((await produceTo(broker, 't', good.subarray(0, 30))).topics[0].partitions[0].errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);

@@ -10,6 +10,7 @@ import {
   batchSizeAt,
   readInt64,
   validateBatch,
+  validateBatchFraming,
 } from '@peak/protocol';
 import { LogOfflineError } from '../storage/storage.errors';
 import { Partition } from './partition';
@@ -44,7 +45,8 @@ export interface AutoCreateBudget {
 }
 
 /**
- * Produce: validates every batch (magic, length, CRC-32C, codec, size), deduplicates
+ * Produce: validates every batch (magic, length, CRC-32C unless the caller marked the
+ * partition's bytes `crcVerified`, codec, size), deduplicates
  * idempotent producers' retries, appends, and for acks=-1 waits for the group-commit fsync.
  * A request to a topic being created waits for it (other requests go on meanwhile).
  */
@@ -72,7 +74,7 @@ export class ProduceHandler {
           if (typeof found === 'number') return errorResponse(data.partition, found);
           const partition = found.partitions[data.partition];
           if (!partition) return errorResponse(data.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-          const response = this.appendTo(partition, data.records, found.config.maxMessageBytes);
+          const response = this.appendTo(partition, data.records, data.crcVerified === true, found.config.maxMessageBytes);
           if (request.acks === -1 && response.errorCode === ErrorCode.NONE) {
             if (!flushes.has(partition)) flushes.set(partition, partition.log.flush().then(() => true, () => false));
             awaitingFlush.push([response, partition]);
@@ -92,20 +94,20 @@ export class ProduceHandler {
   }
 
   /** Appends one partition's batches; a log that is (or goes) offline answers KAFKA_STORAGE_ERROR. */
-  private appendTo(partition: Partition, records: Buffer, maxMessageBytes: number): ProducePartitionResponse {
+  private appendTo(partition: Partition, records: Buffer, crcVerified: boolean, maxMessageBytes: number): ProducePartitionResponse {
     if (partition.log.isOffline()) return errorResponse(partition.id, ErrorCode.KAFKA_STORAGE_ERROR, 'The log is offline after a storage failure');
     try {
-      return this.appendChecked(partition, records, maxMessageBytes);
+      return this.appendChecked(partition, records, crcVerified, maxMessageBytes);
     } catch (err) {
       if (err instanceof LogOfflineError) return errorResponse(partition.id, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
       throw err;
     }
   }
 
-  private appendChecked(partition: Partition, records: Buffer, maxMessageBytes: number): ProducePartitionResponse {
+  private appendChecked(partition: Partition, records: Buffer, crcVerified: boolean, maxMessageBytes: number): ProducePartitionResponse {
     let batches: CheckedBatch[];
     try {
-      batches = checkBatches(records, maxMessageBytes);
+      batches = checkBatches(records, crcVerified, maxMessageBytes);
     } catch (err) {
       if (err instanceof BatchRejected) return errorResponse(partition.id, err.errorCode, err.message);
       throw err;
@@ -155,8 +157,11 @@ function errorResponse(partition: number, errorCode: number, errorMessage: strin
   return { partition, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage };
 }
 
-/** Splits a produce payload into batches and validates each one; throws BatchRejected. */
-function checkBatches(records: Buffer, maxMessageBytes: number): CheckedBatch[] {
+/**
+ * Splits a produce payload into batches and validates each one (the CRC-32C only when the
+ * caller has not checked it already); throws BatchRejected.
+ */
+function checkBatches(records: Buffer, crcVerified: boolean, maxMessageBytes: number): CheckedBatch[] {
   const batches: CheckedBatch[] = [];
   let pos = 0;
   while (pos < records.length) {
@@ -164,7 +169,8 @@ function checkBatches(records: Buffer, maxMessageBytes: number): CheckedBatch[] 
     try {
       size = batchSizeAt(records, pos);
       if (size < 0) throw new CorruptRecordBatchError('Truncated record batch');
-      validateBatch(records, pos, size);
+      if (crcVerified) validateBatchFraming(records, pos, size);
+      else validateBatch(records, pos, size);
     } catch (err) {
       if (err instanceof CorruptRecordBatchError) throw new BatchRejected(ErrorCode.CORRUPT_MESSAGE, err.message);
       throw err;

@@ -50,6 +50,13 @@ export interface ProducePartitionData {
   partition: number;
   /** One or more RecordBatch v2, concatenated. */
   records: Buffer;
+  /**
+   * Set by a caller that has already checked the CRC-32C of every batch in exactly these
+   * bytes and will not change them (the wire server does, to reject a corrupt batch before
+   * the broker sees it): the broker then checks the framing but does not compute the CRC
+   * again. Unset (in-process clients): the broker checks the CRC itself.
+   */
+  crcVerified?: boolean;
 }
 export interface ProduceRequest {
   transactionalId: string | null;

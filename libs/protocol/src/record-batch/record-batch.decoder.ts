@@ -42,6 +42,17 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
  * Throws CorruptRecordBatchError naming what is wrong.
  */
 export function validateBatch(buf: Buffer, pos: number, size: number): void {
+  validateBatchFraming(buf, pos, size);
+  const expected = buf.readUInt32BE(pos + BatchLayout.CRC);
+  const actual = crc32c(buf.subarray(pos + BatchLayout.ATTRIBUTES, pos + size));
+  if (expected !== actual) throw new CorruptRecordBatchError(`CRC mismatch: stored ${expected}, computed ${actual}`);
+}
+
+/**
+ * validateBatch without the CRC-32C: magic, length and records count only (header reads,
+ * no pass over the records). For bytes whose CRC the caller has already checked.
+ */
+export function validateBatchFraming(buf: Buffer, pos: number, size: number): void {
   if (size < BatchLayout.HEADER_SIZE) throw new CorruptRecordBatchError(`Batch of ${size} bytes is shorter than its header`);
   const magic = buf.readInt8(pos + BatchLayout.MAGIC);
   if (magic !== CURRENT_MAGIC) throw new CorruptRecordBatchError(`Unsupported magic ${magic} (only 2)`);
@@ -52,9 +63,6 @@ export function validateBatch(buf: Buffer, pos: number, size: number): void {
   if (count <= 0 || lastOffsetDelta < count - 1) {
     throw new CorruptRecordBatchError(`Records count ${count} does not fit lastOffsetDelta ${lastOffsetDelta}`);
   }
-  const expected = buf.readUInt32BE(pos + BatchLayout.CRC);
-  const actual = crc32c(buf.subarray(pos + BatchLayout.ATTRIBUTES, pos + size));
-  if (expected !== actual) throw new CorruptRecordBatchError(`CRC mismatch: stored ${expected}, computed ${actual}`);
 }
 
 function readBytes(buf: Buffer, cur: Cursor): Buffer | null {

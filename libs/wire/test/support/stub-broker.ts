@@ -43,6 +43,8 @@ export class StubBroker implements BrokerApi {
   readonly logs = new Map<string, Buffer[][]>();
   readonly committed = new Map<string, number>();
   readonly calls: string[] = [];
+  /** Every produced partition's records exactly as the server handed them over (not copied). */
+  readonly receivedRecords: Buffer[] = [];
   private readonly waiters = new Set<() => void>();
   private generation = 0;
   private member = '';
@@ -85,6 +87,7 @@ export class StubBroker implements BrokerApi {
 
   async produce(request: ProduceRequest): Promise<ProduceResponse> {
     this.calls.push('produce');
+    for (const t of request.topics) for (const p of t.partitions) this.receivedRecords.push(p.records);
     const topics = request.topics.map((t) => ({
       topic: t.topic,
       partitions: t.partitions.map((p) => {

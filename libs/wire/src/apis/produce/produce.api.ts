@@ -50,10 +50,15 @@ export const produceApi: ApiDefinition<ProduceRequest, ProduceResponse> = {
       const topic = t.flexString();
       const partitions = t.flexArray((p) => {
         const partition = p.int32();
-        // Copy: the broker may keep these bytes after the frame's buffer is reused.
+        // A view into the request frame, not a copy. Safe because nothing writes to a frame
+        // once FrameParser has cut it: each socket chunk is a fresh buffer (no `onread`
+        // buffer is reused), a frame spanning chunks is a fresh Buffer.concat, and the
+        // parser only reads them. The broker rewrites each batch's baseOffset in these bytes
+        // (its right: the request is its input) and keeps none of them: the disk log writes
+        // them to the file before append returns, the memory log keeps its own copy.
         const records = p.flexNullableBytes();
         p.flexTags();
-        return { partition, records: records === null ? Buffer.alloc(0) : Buffer.from(records) };
+        return { partition, records: records === null ? Buffer.alloc(0) : records };
       });
       t.flexTags();
       return { topic, partitions };
@@ -75,7 +80,11 @@ export const produceApi: ApiDefinition<ProduceRequest, ProduceResponse> = {
     writer.int32(response.throttleTimeMs).flexTags();
   },
 
-  /** Validates every partition's batches, sends the valid ones on, merges the answers. */
+  /**
+   * Validates every partition's batches (framing, CRC-32C, codec), sends the valid ones on
+   * marked `crcVerified` so the broker does not compute the CRC a second time, merges the
+   * answers.
+   */
   async handle(request, context) {
     const noReply = request.acks === 0;
     if (!VALID_ACKS.has(request.acks)) {
@@ -93,7 +102,7 @@ export const produceApi: ApiDefinition<ProduceRequest, ProduceResponse> = {
         if (code !== ErrorCode.NONE) rejected.set(`${t.topic}\u0000${p.partition}`, code);
         return code === ErrorCode.NONE;
       });
-      if (good.length > 0) accepted.push({ topic: t.topic, partitions: good });
+      if (good.length > 0) accepted.push({ topic: t.topic, partitions: good.map((p) => ({ partition: p.partition, records: p.records, crcVerified: true })) });
     }
     const answered = accepted.length > 0 ? await context.broker.produce({ ...request, topics: accepted }) : { topics: [], throttleTimeMs: 0 };
     if (noReply) return null;
