@@ -6,6 +6,9 @@ import { PersistedMetadata, PersistedTopic, TopicMetadataStore } from './topic-m
 import { resolveLogConfig } from './topic-config';
 import { WorkSlicer } from './work-slicer';
 
+/** Partition logs created or deleted at the same time (disk: each holds a thread-pool thread briefly). */
+const LOG_FILE_CONCURRENCY = 8;
+
 export { InvalidTopicConfigError, resolveLogConfig } from './topic-config';
 
 export interface Topic {
@@ -164,10 +167,11 @@ export class TopicRegistry {
     this.remove(topic);
     await this.store.save();
     const slicer = new WorkSlicer();
-    for (const p of topic.partitions) {
-      await p.log.delete();
-      p.notifyChange();
-      await slicer.tick();
+    for (let i = 0; i < topic.partitions.length; i += LOG_FILE_CONCURRENCY) {
+      const group = topic.partitions.slice(i, i + LOG_FILE_CONCURRENCY);
+      await Promise.all(group.map((p) => p.log.delete()));
+      for (const p of group) p.notifyChange();
+      await slicer.tick(group.length);
     }
     await this.storage.syncDirectories();
   }
@@ -220,13 +224,24 @@ export class TopicRegistry {
     if (assignedIds) await this.store.save();
   }
 
-  /** Opens partitions [from, to) in slices; on a failure deletes those it opened and rethrows. */
+  /**
+   * Opens partitions [from, to) in slices, LOG_FILE_CONCURRENCY at a time (a new log's files
+   * are created off the event loop); on a failure deletes those it opened and rethrows.
+   */
   private async openPartitions(name: string, from: number, to: number, config: LogConfig, slicer: WorkSlicer): Promise<Partition[]> {
     const opened: Partition[] = [];
+    const openLog = (p: number) => (this.storage.openLogAsync ? this.storage.openLogAsync(name, p, config) : this.storage.openLog(name, p, config));
     try {
-      for (let p = from; p < to; p++) {
-        opened.push(new Partition(name, p, this.storage.openLog(name, p, config)));
-        await slicer.tick();
+      for (let p = from; p < to; p += LOG_FILE_CONCURRENCY) {
+        const ids = Array.from({ length: Math.min(LOG_FILE_CONCURRENCY, to - p) }, (_, i) => p + i);
+        const results = await Promise.allSettled(ids.map(async (id) => openLog(id)));
+        let failure: unknown = null;
+        results.forEach((r, i) => {
+          if (r.status === 'fulfilled') opened.push(new Partition(name, ids[i], r.value));
+          else failure ??= r.reason;
+        });
+        if (failure !== null) throw failure;
+        await slicer.tick(ids.length);
       }
       return opened;
     } catch (err) {

@@ -121,6 +121,11 @@ export interface LogStorage {
    * rebuild an index that does not match the log).
    */
   openLog(topic: string, partition: number, config: LogConfig): PartitionLog;
+  /**
+   * openLog() without blocking the event loop on the file system where the storage can (a new
+   * log's directory and files); optional, callers fall back to openLog().
+   */
+  openLogAsync?(topic: string, partition: number, config: LogConfig): Promise<PartitionLog>;
   /** Topic-partitions that already have a log here (found when the storage opened). */
   existingLogs(): Array<{ topic: string; partition: number }>;
   /**

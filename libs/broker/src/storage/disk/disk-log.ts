@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppendResult, OffsetOutOfRangeError, PartitionLog, ProducerSnapshot, StoredBatchInfo } from '../storage.interface';
 import { LogConfig } from '../log-config';
@@ -65,6 +66,23 @@ export class DiskLog implements PartitionLog {
   ): DiskLog {
     const loaded = new LogLoader(dir, config).load();
     return new DiskLog(topic, partition, dir, config, loaded.segments, loaded.recoveryPoint, onClose, syncFile);
+  }
+
+  /**
+   * A new, empty log in `dir`, a directory the caller has just created (empty): what open()
+   * makes of an empty directory, with the first segment's files created off the event loop.
+   */
+  static async createInEmptyDir(
+    dir: string,
+    topic: string,
+    partition: number,
+    config: LogConfig,
+    onClose: (log: DiskLog) => void = () => undefined,
+    syncFile: FileSync = fdatasyncFile,
+  ): Promise<DiskLog> {
+    const segments = new LogSegments();
+    segments.add(await LogSegment.createAsync(dir, 0, config.indexIntervalBytes));
+    return new DiskLog(topic, partition, dir, config, segments, 0, onClose, syncFile);
   }
 
   logStartOffset(): number {
@@ -228,9 +246,10 @@ export class DiskLog implements PartitionLog {
       for (const segment of this.segments.all()) segment.close();
       this.onClose(this);
     }
+    // Off the event loop: on a loaded disk a rename or an unlink can take 100 ms.
     const doomed = `${this.dir}.${Date.now()}${DELETED_SUFFIX}`;
-    fs.renameSync(this.dir, doomed);
-    fs.rmSync(doomed, { recursive: true, force: true });
+    await fsp.rename(this.dir, doomed);
+    await fsp.rm(doomed, { recursive: true, force: true });
   }
 
   private maybeRoll(bytes: number, offsets: number): void {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { LogStorage, PartitionLog } from '../storage.interface';
 import { LogConfig } from '../log-config';
@@ -77,6 +78,36 @@ export class DiskLogStorage implements LogStorage {
     const log = DiskLog.open(dir, topic, partition, config, onClose, this.options.syncFile);
     this.logs.set(key, log);
     if (isNew) this.unsyncedDirs.add(dir);
+    return log;
+  }
+
+  /**
+   * openLog() that creates a new log's directory and files off the event loop (a loaded disk
+   * can hold a mkdir or a file creation for 100 ms, which would stall every connection).
+   * An existing log is opened (and recovered) synchronously, as openLog() does.
+   */
+  async openLogAsync(topic: string, partition: number, config: LogConfig): Promise<PartitionLog> {
+    const key = logDirName(topic, partition);
+    const dir = path.join(this.dataDir, key);
+    if (this.logs.has(key) || !isSafeTopicName(topic) || !Number.isInteger(partition) || partition < 0) return this.openLog(topic, partition, config);
+    try {
+      await fsp.mkdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return this.openLog(topic, partition, config);
+      throw err;
+    }
+    this.unsyncedDirs.add(dir);
+    const onClose = (closed: DiskLog): void => {
+      if (this.logs.get(key) === closed) this.logs.delete(key);
+    };
+    const log = await DiskLog.createInEmptyDir(dir, topic, partition, config, onClose, this.options.syncFile);
+    const raced = this.logs.get(key);
+    if (raced) {
+      // Opened meanwhile through openLog() (it found the directory): keep that one.
+      await log.close();
+      return raced;
+    }
+    this.logs.set(key, log);
     return log;
   }
 

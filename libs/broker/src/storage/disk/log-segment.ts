@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { BatchLayout, readInt64 } from '@peak/protocol';
 import { assignOffsets } from '../append-batches';
 import { firstOffsetAtOrAfter } from '../batch-timestamp';
@@ -67,6 +68,14 @@ export class LogSegment {
     const path = segmentPath(dir, baseOffset, LOG_SUFFIX);
     fs.closeSync(fs.openSync(path, 'w'));
     const index = OffsetIndex.create(segmentPath(dir, baseOffset, INDEX_SUFFIX), baseOffset, pool);
+    return new LogSegment(dir, baseOffset, index, new PooledFile(path, 'r+', pool), 0, baseOffset, -1, indexIntervalBytes);
+  }
+
+  /** create() with both files created off the event loop, so a slow disk holds up no other request. */
+  static async createAsync(dir: string, baseOffset: number, indexIntervalBytes: number, pool: DescriptorPool = sharedDescriptorPool): Promise<LogSegment> {
+    const path = segmentPath(dir, baseOffset, LOG_SUFFIX);
+    await (await fsp.open(path, 'w')).close();
+    const index = await OffsetIndex.createAsync(segmentPath(dir, baseOffset, INDEX_SUFFIX), baseOffset, pool);
     return new LogSegment(dir, baseOffset, index, new PooledFile(path, 'r+', pool), 0, baseOffset, -1, indexIntervalBytes);
   }
 

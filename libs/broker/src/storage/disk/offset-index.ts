@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { DescriptorPool, PooledFile, sharedDescriptorPool } from './descriptor-pool';
 import { fdatasyncFile, FileSync } from './file-sync';
 
@@ -54,6 +55,12 @@ export class OffsetIndex {
   /** A new empty index, truncating any file already at `file`. */
   static create(file: string, baseOffset: number, pool: DescriptorPool = sharedDescriptorPool): OffsetIndex {
     fs.closeSync(fs.openSync(file, 'w'));
+    return new OffsetIndex(file, baseOffset, new Int32Array(INITIAL_CAPACITY * 2), 0, pool);
+  }
+
+  /** create() with the file created off the event loop (a loaded disk can hold a file creation for 100 ms). */
+  static async createAsync(file: string, baseOffset: number, pool: DescriptorPool = sharedDescriptorPool): Promise<OffsetIndex> {
+    await (await fsp.open(file, 'w')).close();
     return new OffsetIndex(file, baseOffset, new Int32Array(INITIAL_CAPACITY * 2), 0, pool);
   }
 
