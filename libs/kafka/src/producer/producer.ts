@@ -1,7 +1,7 @@
-import { CompressionCodec, encodeRecordBatch, ErrorCode, ProduceResponse } from '@peak/protocol';
+import { CompressionCodec, encodeRecordBatch, ErrorCode, kafkaError, ProduceResponse, RecordInput } from '@peak/protocol';
 import { BrokerClient } from '../cluster/broker-client';
 import { Cluster } from '../cluster/cluster';
-import { createErrorFromCode, KafkaJSError, KafkaJSNonRetriableError, KafkaJSNotImplemented } from '../errors';
+import { createErrorFromCode, KafkaJSError, KafkaJSNonRetriableError, KafkaJSNotImplemented, KafkaJSProtocolError } from '../errors';
 import { InstrumentationEmitter, InstrumentationEvent, ProducerEventNames, ProducerEvents } from '../instrumentation';
 import type { Logger } from '../logger/logger';
 import { createRetry, Retrier } from '../retry';
@@ -10,7 +10,7 @@ import type { ProducerBatch, ProducerRecord, RecordMetadata } from '../types/mes
 import { CompressionTypes } from './compression';
 import { groupMessagesByPartition, validateMessages } from './message-grouper';
 import { Partitioners } from './partitioners';
-import { SequenceTracker } from './sequence-tracker';
+import { ProducerIdentity } from './producer-identity';
 
 export const DEFAULT_ACKS = -1;
 export const DEFAULT_PRODUCE_TIMEOUT = 30_000;
@@ -20,13 +20,22 @@ interface PendingBatch {
   topic: string;
   partition: number;
   records: Buffer;
+  /** What it was encoded from, to encode it again under a new producer id. */
+  inputs: RecordInput[];
+  timestamp: number;
+  compression: CompressionCodec;
+  /** The producer id it was encoded under (-1: not idempotent). */
+  producerId: number;
 }
 
 /**
  * kafkajs's Producer on top of BrokerApi. Each send groups its messages into one
  * RecordBatch per partition and sends them in one Produce request; retriable failures are
  * retried (kafkajs's retry policy) for the partitions that failed only, re-sending the
- * same bytes, so an idempotent producer's retries are deduplicated by the broker.
+ * same bytes, so an idempotent producer's retries are deduplicated by the broker. An
+ * idempotent send that fails for good, or a batch refused as OUT_OF_ORDER_SEQUENCE_NUMBER
+ * (a gap left by such a send), moves the producer to a new producer id instead of wedging
+ * the partition (see ProducerIdentity); the refused batch is encoded again and retried.
  * Concurrent sends are safe; per-partition order holds between sends awaited in order.
  */
 export class Producer {
@@ -34,13 +43,8 @@ export class Producer {
   private readonly retrier: Retrier;
   private readonly partitioner: ReturnType<NonNullable<ProducerConfig['createPartitioner']>>;
   private readonly idempotent: boolean;
-  private readonly sequences = new SequenceTracker();
-  private producerId = -1;
-  private producerEpoch = -1;
-  private producerIdPromise: Promise<void> | null = null;
+  private readonly identity: ProducerIdentity;
   private connected = false;
-  /** The last retriable partition error, rethrown so the retrier backs off and retries. */
-  private lastRetriableCode: number = ErrorCode.UNKNOWN;
 
   constructor(
     private readonly client: BrokerClient,
@@ -52,13 +56,14 @@ export class Producer {
     this.retrier = createRetry(config.retry);
     this.partitioner = (config.createPartitioner ?? Partitioners.DefaultPartitioner)();
     this.idempotent = config.idempotent ?? false;
+    this.identity = new ProducerIdentity(client);
     if (config.transactionalId) this.log.warn('Transactions are not supported; transactionalId is ignored');
   }
 
   async connect(): Promise<void> {
     await this.cluster.connect();
     this.connected = true;
-    if (this.idempotent) await this.ensureProducerId();
+    if (this.idempotent) await this.identity.ensure();
     this.emitter.emit(this.events.CONNECT, null);
   }
 
@@ -110,21 +115,30 @@ export class Producer {
 
     let pending: PendingBatch[] | null = null;
     const results: RecordMetadata[] = [];
-    await this.retrier(async () => {
-      if (this.idempotent) await this.ensureProducerId();
-      if (pending === null) {
-        await this.cluster.addMultipleTargetTopics(topicMessages.map((t) => t.topic));
-        pending = this.encode(topicMessages, compression as number as CompressionCodec);
-      }
-      const response = await this.client.send('produce', (b) =>
-        b.produce({ transactionalId: null, acks: acks as -1 | 0 | 1, timeoutMs, topics: groupByTopic(pending as PendingBatch[]) }),
-      );
-      pending = this.collect(pending, response, acks, results);
-      if (pending.length > 0) {
-        await this.cluster.refreshMetadata().catch(() => undefined);
-        throw createErrorFromCode(this.lastRetriableCode);
-      }
-    });
+    try {
+      await this.retrier(async () => {
+        if (this.idempotent) await this.identity.ensure();
+        if (pending === null) {
+          await this.cluster.addMultipleTargetTopics(topicMessages.map((t) => t.topic));
+          pending = this.encode(topicMessages, compression as number as CompressionCodec);
+        } else if (this.idempotent) {
+          pending = pending.map((b) => (b.producerId === this.identity.producerId ? b : this.encodeOne(b.topic, b.partition, b.inputs, b.timestamp, b.compression)));
+        }
+        const response = await this.client.send('produce', (b) =>
+          b.produce({ transactionalId: null, acks: acks as -1 | 0 | 1, timeoutMs: timeoutMs, topics: groupByTopic(pending as PendingBatch[]) }),
+        );
+        const outcome = this.collect(pending, response, acks, results);
+        pending = outcome.retry;
+        if (pending.length > 0) {
+          await this.cluster.refreshMetadata().catch(() => undefined);
+          throw outcome.error;
+        }
+      });
+    } catch (e) {
+      // Sequences reserved for batches not written leave gaps: move on to a new producer id.
+      for (const b of (pending ?? []) as PendingBatch[]) this.identity.abandon(b.producerId);
+      throw e;
+    }
     return results;
   }
 
@@ -136,19 +150,26 @@ export class Producer {
       if (messages.length === 0) continue;
       const metadata = this.cluster.requireTopicPartitionMetadata(topic);
       for (const { partition, records } of groupMessagesByPartition(topic, messages, metadata, this.partitioner)) {
-        const options = this.idempotent
-          ? { timestamp, compression, producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.sequences.reserve(topic, partition, records.length) }
-          : { timestamp, compression };
-        out.push({ topic, partition, records: encodeRecordBatch(records, options) });
+        out.push(this.encodeOne(topic, partition, records, timestamp, compression));
       }
     }
     return out;
   }
 
-  /** Records successes into `results`; returns the batches to retry; throws on a fatal error. */
-  private collect(sent: PendingBatch[], response: ProduceResponse, acks: number, results: RecordMetadata[]): PendingBatch[] {
-    if (acks === 0) return [];
+  private encodeOne(topic: string, partition: number, inputs: RecordInput[], timestamp: number, compression: CompressionCodec): PendingBatch {
+    if (!this.idempotent) return { topic, partition, records: encodeRecordBatch(inputs, { timestamp, compression }), inputs, timestamp, compression, producerId: -1 };
+    const identity = this.identity.reserve(topic, partition, inputs.length);
+    return { topic, partition, records: encodeRecordBatch(inputs, { timestamp, compression, ...identity }), inputs, timestamp, compression, producerId: identity.producerId };
+  }
+
+  /**
+   * Records successes into `results`; returns the batches to retry and the retriable error
+   * to back off with; throws on a fatal error.
+   */
+  private collect(sent: PendingBatch[], response: ProduceResponse, acks: number, results: RecordMetadata[]): { retry: PendingBatch[]; error: Error } {
     const retry: PendingBatch[] = [];
+    let error: Error = createErrorFromCode(ErrorCode.UNKNOWN);
+    if (acks === 0) return { retry, error };
     const byKey = new Map<string, PendingBatch>();
     for (const b of sent) byKey.set(`${b.topic}\u0000${b.partition}`, b);
     for (const t of response.topics) {
@@ -167,31 +188,23 @@ export class Producer {
           });
           continue;
         }
-        const error = createErrorFromCode(p.errorCode);
-        if (!error.retriable) throw error;
-        this.lastRetriableCode = p.errorCode;
+        if (p.errorCode === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && batch && batch.producerId >= 0) {
+          // Not written: a batch before it under this producer id failed for good. Encode it
+          // again under a new id and retry.
+          this.identity.abandon(batch.producerId);
+          error = new KafkaJSProtocolError(kafkaError(p.errorCode), { retriable: true });
+          retry.push(batch);
+          continue;
+        }
+        const failure = createErrorFromCode(p.errorCode);
+        if (!failure.retriable) throw failure;
+        error = failure;
         if (batch) retry.push(batch);
       }
     }
     // Partitions the broker did not answer for are retried too.
     for (const b of byKey.values()) retry.push(b);
-    return retry;
-  }
-
-  private ensureProducerId(): Promise<void> {
-    if (this.producerId >= 0) return Promise.resolve();
-    this.producerIdPromise ??= this.client
-      .send('initProducerId', (b) => b.initProducerId({ transactionalId: null, transactionTimeoutMs: 60_000 }))
-      .then((r) => {
-        if (r.errorCode !== 0) throw createErrorFromCode(r.errorCode);
-        this.producerId = r.producerId;
-        this.producerEpoch = r.producerEpoch;
-        this.sequences.reset();
-      })
-      .finally(() => {
-        this.producerIdPromise = null;
-      });
-    return this.producerIdPromise;
+    return { retry, error };
   }
 }
 
