@@ -1,4 +1,4 @@
-import { EARLIEST_TIMESTAMP, ErrorCode, FetchPartitionResponse, FetchRequest, LATEST_TIMESTAMP } from '@peak/protocol';
+import { EARLIEST_TIMESTAMP, ErrorCode, FetchPartitionResponse, LATEST_TIMESTAMP } from '@peak/protocol';
 import { BrokerClient } from '../cluster/broker-client';
 import { Cluster } from '../cluster/cluster';
 import { createErrorFromCode, isProtocolErrorOfType, isRebalancing, KafkaJSError, KafkaJSNotImplemented } from '../errors';
@@ -10,7 +10,9 @@ import { BackgroundCommit } from './background-commit';
 import { BackgroundHeartbeat } from './background-heartbeat';
 import { BatchHandler } from './batch-handler';
 import { ConsumerGroup } from './consumer-group';
+import { fetchTargets } from './fetch-targets';
 import { OffsetManager } from './offset-manager';
+import { PendingSeeks } from './pending-seeks';
 import { PartitionFetch } from './partition-fetch';
 import { PauseState } from './pause-state';
 import { Wakeup } from './wakeup';
@@ -59,7 +61,6 @@ export interface RunnerOptions {
  */
 export const EACH_BATCH_MAX_BYTES = 1 << 20;
 
-const SPECIAL_SEEK_OFFSETS: Record<string, number> = { '-1': LATEST_TIMESTAMP, '-2': EARLIEST_TIMESTAMP };
 
 /**
  * The consumer's fetch loop: Fetch (long poll) for assigned, unpaused partitions at their
@@ -76,7 +77,7 @@ export class Runner {
   private loopDone: Promise<void> | null = null;
   private fetchAbort: AbortController | null = null;
   private readonly wakeup = new Wakeup();
-  private readonly pendingSeeks = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly pendingSeeks = new PendingSeeks();
   private readonly retrier: Retrier;
   private readonly handler: BatchHandler;
   private readonly heartbeats: BackgroundHeartbeat;
@@ -90,7 +91,7 @@ export class Runner {
     );
     this.handler = new BatchHandler(options, {
       isRunning: () => this.running,
-      hasPendingSeek: (topic, partition) => this.pendingSeeks.size > 0 && this.pendingSeeks.has(`${topic}|${partition}`),
+      hasPendingSeek: (topic, partition) => this.pendingSeeks.has(topic, partition),
       heartbeat: () => this.heartbeat(),
       autoCommit: () => this.autoCommit(),
       autoCommitInBackground: () => {
@@ -129,7 +130,7 @@ export class Runner {
 
   /** Queues a seek; applied before the next fetch (an in-flight long poll is cut short). */
   seek(topic: string, partition: number, offset: string): void {
-    this.pendingSeeks.set(`${topic}|${partition}`, { topic, partition, offset });
+    this.pendingSeeks.add(topic, partition, offset);
     this.interrupt();
   }
 
@@ -229,20 +230,8 @@ export class Runner {
     const { group, offsets, pauses, emitter, fetch } = this.options;
     const commitFailure = this.commits.take();
     if (commitFailure) throw commitFailure;
-    if (this.pendingSeeks.size > 0) await this.applySeeks();
-    const positions = new Map<string, number>();
-    const topics: FetchRequest['topics'] = [];
-    for (const [topic, partitions] of group.assignment) {
-      const entry = { topic, partitions: [] as FetchRequest['topics'][number]['partitions'] };
-      for (const partition of partitions) {
-        if (!pauses.isEmpty && pauses.isPaused(topic, partition)) continue;
-        const position = offsets.position(topic, partition);
-        if (position < 0) continue;
-        positions.set(`${topic}|${partition}`, position);
-        entry.partitions.push({ partition, fetchOffset: position, partitionMaxBytes: fetch.maxBytesPerPartition });
-      }
-      if (entry.partitions.length > 0) topics.push(entry);
-    }
+    if (this.pendingSeeks.size > 0) await this.pendingSeeks.apply(offsets);
+    const { topics, positions } = fetchTargets(group.assignment, pauses, offsets, fetch.maxBytesPerPartition);
     if (topics.length === 0) {
       await this.heartbeat();
       await this.wakeup.wait(Math.min(this.options.heartbeatInterval, fetch.maxWaitTimeInMs));
@@ -335,21 +324,5 @@ export class Runner {
     const error = createErrorFromCode(p.errorCode);
     if (!error.retriable) throw error;
     await cluster.refreshMetadata().catch(() => undefined);
-  }
-
-  private async applySeeks(): Promise<void> {
-    const seeks = [...this.pendingSeeks.values()];
-    this.pendingSeeks.clear();
-    const { offsets } = this.options;
-    for (const { topic, partition, offset } of seeks) {
-      if (!offsets.isAssigned(topic, partition)) continue;
-      const special = SPECIAL_SEEK_OFFSETS[offset];
-      if (special !== undefined) {
-        await offsets.moveToListedOffsets([{ topic, partitions: [{ partition, timestamp: special }] }]);
-        await offsets.seek(topic, partition, offsets.position(topic, partition));
-      } else {
-        await offsets.seek(topic, partition, Number(offset));
-      }
-    }
   }
 }
