@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,19 +13,13 @@ function produceUntilKilled(dataDir: string, minAcks: number): Promise<Set<numbe
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'acks-all-producer.child.ts'), dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const acked = new Set<number>();
-    let buffered = '';
     let stderr = '';
     let killed = false;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = /^ACK (\d+) (\d+)$/.exec(line);
-        if (!m) continue;
-        for (let id = Number(m[1]); id <= Number(m[2]); id++) acked.add(id);
-      }
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /^ACK (\d+) (\d+)$/.exec(line);
+      if (!m) return;
+      for (let id = Number(m[1]); id <= Number(m[2]); id++) acked.add(id);
       if (!killed && acked.size >= minAcks) {
         killed = true;
         child.kill('SIGKILL');

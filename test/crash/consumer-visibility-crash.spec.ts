@@ -1,4 +1,5 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +43,6 @@ function readFetchV4(body: ByteReader): { errorCode: number; records: Buffer | n
 function startBroker(dataDir: string): { child: ChildProcessWithoutNullStreams; port: Promise<number>; synced: Map<number, number>; exited: Promise<string | null> } {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'synced-broker.child.ts'), dataDir], { cwd: ROOT });
   const synced = new Map<number, number>();
-  let buffered = '';
   let stderr = '';
   let gotPort: (port: number) => void = () => undefined;
   const port = new Promise<number>((resolvePort, reject) => {
@@ -50,16 +50,11 @@ function startBroker(dataDir: string): { child: ChildProcessWithoutNullStreams; 
     child.on('exit', (code) => reject(new Error(`broker child exited (${code}) before listening: ${stderr}`)));
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      const sync = /^SYNCED (\d+) (\d+)$/.exec(line);
-      if (sync) synced.set(Number(sync[1]), Math.max(synced.get(Number(sync[1])) ?? 0, Number(sync[2])));
-      const listening = /^PORT (\d+)$/.exec(line);
-      if (listening) gotPort(Number(listening[1]));
-    }
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const sync = /^SYNCED (\d+) (\d+)$/.exec(line);
+    if (sync) synced.set(Number(sync[1]), Math.max(synced.get(Number(sync[1])) ?? 0, Number(sync[2])));
+    const listening = /^PORT (\d+)$/.exec(line);
+    if (listening) gotPort(Number(listening[1]));
   });
   // 'close' comes after the stdout pipe is drained: every SYNCED line written before the kill is in.
   const exited = new Promise<string | null>((resolveExit) => child.on('close', (_code, signal) => resolveExit(signal)));

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,19 +20,13 @@ function produceUntilKilled(dataDir: string, minAcks: number): Promise<Acked> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'idempotent-producer.child.ts'), dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: Acked = { producerId: -1, offsets: new Map() };
-    let buffered = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const pid = /^PID (\d+)$/.exec(line);
-        if (pid) acked.producerId = Number(pid[1]);
-        const ack = /^ACK (\d+) (\d+)$/.exec(line);
-        if (ack) acked.offsets.set(Number(ack[1]), Number(ack[2]));
-      }
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const pid = /^PID (\d+)$/.exec(line);
+      if (pid) acked.producerId = Number(pid[1]);
+      const ack = /^ACK (\d+) (\d+)$/.exec(line);
+      if (ack) acked.offsets.set(Number(ack[1]), Number(ack[2]));
       if (acked.offsets.size >= minAcks && !child.killed) child.kill('SIGKILL');
     });
     child.on('exit', (code, signal) => (signal === 'SIGKILL' ? done(acked) : fail(new Error(`child exited with ${code}: ${stderr}`))));
