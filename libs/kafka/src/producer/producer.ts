@@ -131,7 +131,7 @@ export class Producer {
         pending = outcome.retry;
         if (pending.length > 0) {
           await this.cluster.refreshMetadata().catch(() => undefined);
-          throw outcome.error;
+          throw outcome.error ?? createErrorFromCode(ErrorCode.UNKNOWN);
         }
       });
     } catch (e) {
@@ -166,9 +166,10 @@ export class Producer {
    * Records successes into `results`; returns the batches to retry and the retriable error
    * to back off with; throws on a fatal error.
    */
-  private collect(sent: PendingBatch[], response: ProduceResponse, acks: number, results: RecordMetadata[]): { retry: PendingBatch[]; error: Error } {
+  private collect(sent: PendingBatch[], response: ProduceResponse, acks: number, results: RecordMetadata[]): { retry: PendingBatch[]; error: Error | null } {
     const retry: PendingBatch[] = [];
-    let error: Error = createErrorFromCode(ErrorCode.UNKNOWN);
+    // Errors are built only when needed: capturing a stack per send costs more than the send.
+    let error: Error | null = null;
     if (acks === 0) return { retry, error };
     const byKey = new Map<string, PendingBatch>();
     for (const b of sent) byKey.set(`${b.topic}\u0000${b.partition}`, b);
