@@ -40,6 +40,10 @@ describe('FetchedBatch', () => {
   it('exposes kafkajs message fields (strings for offset and timestamp, Buffers, headers)', () => {
     const [m] = new FetchedBatch('t', 0, 0, 1, stored(0, ['a'])).messages;
     expect(m).toMatchObject({ offset: '0', timestamp: '1000', attributes: 0 });
+    // A plain object, as kafkajs hands out: its keys in kafkajs's order, Object.prototype.
+    expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+    expect(Object.keys(m)).toEqual(['magicByte', 'attributes', 'timestamp', 'offset', 'key', 'value', 'headers', 'isControlRecord', 'batchContext']);
+    expect({ ...m }).toStrictEqual(m);
     expect(Buffer.isBuffer(m.value)).toBe(true);
     expect(m.key).toBeNull();
     expect(m.headers?.h?.toString()).toBe('x');
