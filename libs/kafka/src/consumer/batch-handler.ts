@@ -61,15 +61,10 @@ export class BatchHandler {
   async handleParts(fetched: PartitionFetch): Promise<void> {
     const { offsets } = this.options;
     let expected = -1;
-    let part = fetched.next();
-    while (part) {
+    for (let part = fetched.next(); part; part = fetched.next()) {
       if (expected >= 0 && (this.state.hasPendingSeek(part.topic, part.partition) || offsets.position(part.topic, part.partition) !== expected)) return;
       await this.handle(part);
       expected = part.lastOffsetNumber() + 1;
-      // This frame may have outlived a minor GC and been promoted; a handled part left in it
-      // would keep its young messages alive until the next full GC.
-      part = null;
-      part = fetched.next();
     }
   }
 
