@@ -8,13 +8,18 @@
  * produced from a prepared file with acks=all, and read back to /dev/null, with the CPU
  * each side used (see lib/rdkafka-phase.ts). `--broker-cpu-prof <dir>` writes a V8 CPU
  * profile of that broker process (kcat phases only) into <dir>.
+ * Then @platformatic/kafka against a fresh broker process: the same 100 B sends with acks=all
+ * and the messages read back, with each side's CPU (see lib/platformatic-phase.ts). Each
+ * client's produce is also run against the null broker (stores nothing): its own ceiling.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { brokerCpuMs, startBrokerProcess as startBroker, stopBrokerProcess as stopBroker } from './lib/broker-process';
+import { packageVersion } from './lib/package-version';
 import { kcatAvailable, kcatProduce, writeMessageFile } from './lib/kcat';
+import { createPlatformaticTopic, PlatformaticPhase, platformaticFigures, platformaticProduce, runPlatformaticPhase } from './lib/platformatic-phase';
 import { createTopic, RdkafkaPhase, rdkafkaFigures, runRdkafkaPhase } from './lib/rdkafka-phase';
 import { Figure, median, printJson, printTable, wantsJson } from './lib/report';
 
@@ -26,6 +31,7 @@ const IN_FLIGHT = 16;
 const PARTITIONS = 4;
 const VALUE = Buffer.alloc(100, 'x');
 const RDKAFKA_TOTAL = quick ? 100_000 : 1_000_000;
+const PLATFORMATIC_VERSION = packageVersion('@platformatic/kafka');
 const profIndex = process.argv.indexOf('--broker-cpu-prof');
 const BROKER_CPU_PROF = profIndex >= 0 ? process.argv[profIndex + 1] : undefined;
 
@@ -81,6 +87,8 @@ async function main(): Promise<void> {
   const ceilingRuns: number[] = [];
   const rdkafkaRuns: RdkafkaPhase[] = [];
   const rdkafkaCeilingRuns: number[] = [];
+  const platformaticRuns: PlatformaticPhase[] = [];
+  const platformaticCeilingRuns: number[] = [];
   const withKcat = kcatAvailable();
   if (!withKcat) console.log('kcat not found on PATH: the librdkafka rows are skipped (apt-get install kcat)');
   const workDir = mkdtempSync(join(tmpdir(), 'bench-wire-kcat-'));
@@ -95,6 +103,8 @@ async function main(): Promise<void> {
       const ceiling = await kcatProduce(`127.0.0.1:${nullBroker.port}`, 'null-rdkafka', messageFile, RDKAFKA_TOTAL, 'all');
       rdkafkaCeilingRuns.push(RDKAFKA_TOTAL / ceiling.seconds);
     }
+    await createPlatformaticTopic(nullBroker.port, 'null-platformatic');
+    platformaticCeilingRuns.push((await platformaticProduce(nullBroker.port, 'null-platformatic', TOTAL)).msgsPerSec);
     await stopBroker(nullBroker);
 
     const broker = await startBroker();
@@ -118,6 +128,10 @@ async function main(): Promise<void> {
       rdkafkaRuns.push(await runRdkafkaPhase({ port: rdBroker.port, brokerCpuMs: () => brokerCpuMs(rdBroker), messageFile, total: RDKAFKA_TOTAL }));
       await stopBroker(rdBroker);
     }
+
+    const pfBroker = await startBroker();
+    platformaticRuns.push(await runPlatformaticPhase({ port: pfBroker.port, brokerCpuMs: () => brokerCpuMs(pfBroker), total: TOTAL }));
+    await stopBroker(pfBroker);
   }
   rmSync(workDir, { recursive: true, force: true });
   const fig = (name: string, runs: number[], unit: string, note: string): Figure => ({ name, runs, unit, value: median(runs), note });
@@ -128,9 +142,10 @@ async function main(): Promise<void> {
     fig('kafkajsCeilingProduceMsgsPerSec', ceilingRuns, 'msg/s', 'same sends against a null broker that stores nothing: kafkajs alone'),
     fig('brokerCpuShare', shareRuns, 'ratio', 'broker CPU time / (broker + kafkajs) over the three phases'),
     ...rdkafkaFigures(rdkafkaRuns, RDKAFKA_TOTAL, rdkafkaCeilingRuns),
+    ...platformaticFigures(platformaticRuns, platformaticCeilingRuns),
   ];
-  printTable('kafkajs 2.2.4 and librdkafka (kcat) over TCP against the embedded broker (separate process, disk storage)', figures);
-  if (wantsJson()) printJson(figures, { quick, node: process.version, produceVsCeiling: Number((median(produceRuns) / median(ceilingRuns)).toFixed(3)) });
+  printTable(`kafkajs 2.2.4, librdkafka (kcat) and @platformatic/kafka ${PLATFORMATIC_VERSION} over TCP against the embedded broker (separate process, disk storage)`, figures);
+  if (wantsJson()) printJson(figures, { quick, node: process.version, platformaticVersion: PLATFORMATIC_VERSION, produceVsCeiling: Number((median(produceRuns) / median(ceilingRuns)).toFixed(3)) });
 }
 
 main().catch((err) => {
