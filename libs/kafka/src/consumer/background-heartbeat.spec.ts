@@ -26,6 +26,22 @@ describe(BackgroundHeartbeat.name, () => {
     await heartbeat.stop();
   });
 
+  it('keeps beating past maxProcessingMs while the handlers make progress', async () => {
+    let beats = 0;
+    let gaveUp = 0;
+    const heartbeat = new BackgroundHeartbeat(async () => void beats++, 100, 300, () => gaveUp++);
+    heartbeat.start();
+    for (let i = 0; i < 10; i++) {
+      heartbeat.progress();
+      await jest.advanceTimersByTimeAsync(100);
+    }
+    expect(gaveUp).toBe(0);
+    expect(beats).toBe(20);
+    await jest.advanceTimersByTimeAsync(400);
+    expect(gaveUp).toBe(1);
+    await heartbeat.stop();
+  });
+
   it('keeps the first failure for the processing loop and stops beating until it is taken', async () => {
     let beats = 0;
     const heartbeat = new BackgroundHeartbeat(async () => {

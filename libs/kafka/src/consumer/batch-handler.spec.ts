@@ -28,7 +28,7 @@ async function setup(handlers: { eachMessage?: EachMessageHandler; eachBatch?: E
   await offsets.assign(new Map([['t', [0]]]), () => true);
   const group = { generationId: 1, heartbeatDue: () => false } as unknown as ConsumerGroup;
   const pauses = new PauseState();
-  const state: RunnerState = { isRunning: () => true, hasPendingSeek: () => false, heartbeat: async () => undefined, autoCommit: () => offsets.commitOffsets(), autoCommitInBackground: () => void offsets.commitOffsets(), heartbeatFailure: () => null };
+  const state: RunnerState = { isRunning: () => true, hasPendingSeek: () => false, heartbeat: async () => undefined, autoCommit: () => offsets.commitOffsets(), autoCommitInBackground: () => void offsets.commitOffsets(), heartbeatFailure: () => null, progress: () => undefined };
   const handler = new BatchHandler(
     { group, offsets, pauses, emitter, logger: createLogger({ level: logLevel.NOTHING }), eachBatchAutoResolve: handlers.eachBatchAutoResolve ?? true, autoCommit: true, ...handlers },
     state,

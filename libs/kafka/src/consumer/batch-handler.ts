@@ -25,6 +25,8 @@ export interface RunnerState {
   autoCommitInBackground(): void;
   /** A background heartbeat failed (rebalance, fenced member): processing must stop and rethrow it. */
   heartbeatFailure(): Error | null;
+  /** The handlers moved on (a message handled, an offset resolved): keeps the heartbeat timer going. */
+  progress(): void;
 }
 
 export interface BatchHandlerOptions {
@@ -64,6 +66,7 @@ export class BatchHandler {
     for (let part = fetched.next(); part; part = fetched.next()) {
       if (expected >= 0 && (this.state.hasPendingSeek(part.topic, part.partition) || offsets.position(part.topic, part.partition) !== expected)) return;
       await this.handle(part);
+      this.state.progress();
       expected = part.lastOffsetNumber() + 1;
     }
   }
@@ -141,6 +144,7 @@ export class BatchHandler {
           throw e;
         }
         offsets.resolveOffset(topic, partition, numbers[i]);
+        this.state.progress();
         if (commitDueCheck && offsets.commitDue()) await offsets.commitOffsets();
         if (!pauses.isEmpty && pauses.isPaused(topic, partition)) return;
       }
@@ -158,8 +162,12 @@ export class BatchHandler {
         // Resolving the last user message also covers trailing control records (kafkajs).
         const target = lastMessage && offset === lastMessage.offset ? batch.lastOffsetNumber() : Number(offset);
         offsets.resolveOffset(topic, partition, target);
+        this.state.progress();
       },
-      heartbeat: () => this.state.heartbeat(),
+      heartbeat: () => {
+        this.state.progress();
+        return this.state.heartbeat();
+      },
       pause: this.pauseFn(topic, partition),
       commitOffsetsIfNecessary: (given?: Offsets) => (given ? offsets.commitOffsets(given) : offsets.commitOffsetsIfNecessary()),
       uncommittedOffsets: () => offsets.uncommittedOffsets(),

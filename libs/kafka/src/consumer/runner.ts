@@ -38,9 +38,10 @@ export interface RunnerOptions {
   fetch: FetchSettings;
   heartbeatInterval: number;
   /**
-   * How long one round of handlers may keep the session alive through the heartbeat timer
-   * (the consumer's rebalanceTimeout, as Kafka's max.poll.interval.ms): a handler stuck
-   * longer stops heartbeating, so its session expires and the group moves its partitions.
+   * How long the handlers may go without progress (no message handled, no offset resolved)
+   * and still be kept alive by the heartbeat timer (the consumer's rebalanceTimeout, as
+   * Kafka's max.poll.interval.ms): a handler stuck longer stops heartbeating, so its
+   * session expires and the group moves its partitions.
    */
   maxProcessingMs: number;
   retry?: RetryOptions;
@@ -98,6 +99,7 @@ export class Runner {
         if (options.autoCommit) this.commits.request();
       },
       heartbeatFailure: () => this.heartbeats.failure,
+      progress: () => this.heartbeats.progress(),
     });
   }
 
