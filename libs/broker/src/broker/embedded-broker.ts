@@ -80,7 +80,7 @@ export class EmbeddedBroker implements BrokerApi {
     private readonly coordinator: GroupCoordinator,
   ) {
     this.options = options;
-    this.producer = new ProduceHandler((name, budget) => this.ensureTopic(name, budget, true), options.maxAutoCreatedTopicsPerRequest);
+    this.producer = new ProduceHandler((name, budget) => this.ensureTopic(name, budget, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION), options.maxAutoCreatedTopicsPerRequest);
     this.fetcher = new FetchHandler(topics);
     this.admin = new TopicAdmin(topics, options, (topic) => coordinator.onTopicDeleted(topic));
     this.retentionTimer = setInterval(() => this.applyRetention(), options.retentionCheckIntervalMs);
@@ -153,14 +153,15 @@ export class EmbeddedBroker implements BrokerApi {
 
   /**
    * Topics named (or all). With allowAutoTopicCreation, missing topics are created, at most
-   * maxAutoCreatedTopicsPerRequest per request; the rest, and topics another request is
-   * still creating, are answered LEADER_NOT_AVAILABLE (retriable: the client asks again).
+   * maxAutoCreatedTopicsPerRequest per request, the rest answered LEADER_NOT_AVAILABLE
+   * (retriable: the client asks again). A topic another request is creating is answered once
+   * it exists: many producers asking for one new topic at once all get it on their first try.
    */
   async metadata(request: MetadataRequest): Promise<MetadataResponse> {
     const names = request.topics ?? [...this.topics.all()].map((t) => t.name);
     const budget: AutoCreateBudget = { left: this.options.maxAutoCreatedTopicsPerRequest };
     // Creations of one request run side by side, so their metadata writes share group commits.
-    const lookups = names.map((name) => (request.allowAutoTopicCreation ? this.ensureTopic(name, budget, false) : this.topics.get(name) ?? this.unknownTopic(name)));
+    const lookups = names.map((name) => (request.allowAutoTopicCreation ? this.ensureTopic(name, budget, ErrorCode.LEADER_NOT_AVAILABLE) : this.topics.get(name) ?? this.unknownTopic(name)));
     const found = lookups.some((l) => l instanceof Promise) ? await Promise.all(lookups) : (lookups as Array<number | Topic>);
     const topics = found.map((t, i): TopicMetadata => (typeof t === 'number' ? { errorCode: t, topic: names[i], isInternal: false, partitions: [] } : this.describeTopic(t)));
     const { nodeId, advertisedHost, advertisedPort, clusterId } = this.options;
@@ -279,19 +280,18 @@ export class EmbeddedBroker implements BrokerApi {
   }
 
   /**
-   * The topic, or an error code: auto-creates within `budget` (over it: LEADER_NOT_AVAILABLE
-   * for Metadata, UNKNOWN_TOPIC_OR_PARTITION for Produce, both retriable). A topic another
-   * request is creating is awaited when `awaitOthers`, else answered LEADER_NOT_AVAILABLE.
+   * The topic, or an error code: auto-creates within `budget` (over it: `overBudget`,
+   * LEADER_NOT_AVAILABLE for Metadata, UNKNOWN_TOPIC_OR_PARTITION for Produce, both
+   * retriable). A topic another request is creating is awaited (that costs no work here).
    */
-  private ensureTopic(name: string, budget: AutoCreateBudget, awaitOthers: boolean): number | Topic | Promise<number | Topic> {
+  private ensureTopic(name: string, budget: AutoCreateBudget, overBudget: number): number | Topic | Promise<number | Topic> {
     const existing = this.topics.get(name);
     if (existing) return existing;
     if (!isValidTopicName(name)) return ErrorCode.INVALID_TOPIC_EXCEPTION;
     if (!this.options.autoCreateTopics) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    const notNow = awaitOthers ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.LEADER_NOT_AVAILABLE;
     const pending = this.topics.creating(name);
-    if (pending) return awaitOthers ? pending.catch(() => ErrorCode.KAFKA_STORAGE_ERROR) : ErrorCode.LEADER_NOT_AVAILABLE;
-    if (budget.left <= 0) return notNow;
+    if (pending) return pending.catch(() => ErrorCode.KAFKA_STORAGE_ERROR);
+    if (budget.left <= 0) return overBudget;
     const partitions = this.options.numPartitions;
     const limited = this.admin.checkPartitionLimits(partitions, partitions);
     if (limited) return limited.errorCode;

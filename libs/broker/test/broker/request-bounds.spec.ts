@@ -67,6 +67,14 @@ describe('bounds on every request', () => {
     expect((await b.metadata({ topics: ['big'], allowAutoTopicCreation: false })).topics[0].partitions).toHaveLength(500);
   });
 
+  it('answers Metadata requests that name a topic another request is auto-creating once it exists, not LEADER_NOT_AVAILABLE', async () => {
+    const b = await start({ dataDir: dir });
+    // 64 producers asking for the same new topic at once (the first request creates it).
+    const answers = await Promise.all(Array.from({ length: 64 }, () => b.metadata({ topics: ['fresh'], allowAutoTopicCreation: true })));
+    expect(answers.map((a) => a.topics[0].errorCode)).toEqual(answers.map(() => ErrorCode.NONE));
+    expect(answers.every((a) => a.topics[0].partitions.length > 0)).toBe(true);
+  });
+
   it('auto-creates at most maxAutoCreatedTopicsPerRequest topics per Metadata request, with few metadata writes', async () => {
     const b = await start({ dataDir: dir, maxAutoCreatedTopicsPerRequest: 100 });
     const renames = [jest.spyOn(fs, 'renameSync'), jest.spyOn(fs.promises, 'rename')];
