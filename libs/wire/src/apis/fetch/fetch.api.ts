@@ -49,7 +49,8 @@ export interface FetchWireRequest extends Omit<FetchRequest, 'topics'> {
 }
 
 export interface FetchWireResponse extends Omit<FetchResponse, 'topics'> {
-  topics: Array<FetchResponse['topics'][number] & { topicId: string }>;
+  /** `topicId` is set when the request addressed topics by ID (v13+). */
+  topics: Array<FetchResponse['topics'][number] & { topicId?: string }>;
 }
 
 function unknownTopicId(partitions: FetchWireRequest['topics'][number]['partitions']): FetchPartitionResponse[] {
@@ -65,6 +66,8 @@ function unknownTopicId(partitions: FetchWireRequest['topics'][number]['partitio
 
 /** Resolves topic IDs to names (v13+) and IDs for names (to answer in kind). */
 async function fetchByIdOrName(request: FetchWireRequest, context: RequestContext): Promise<FetchWireResponse> {
+  // Every topic named (v4..12): nothing to resolve and no ID to answer with, so no copies.
+  if (request.topics.every((t) => t.topic !== '')) return context.broker.fetch({ ...request, signal: context.signal });
   const known: FetchRequest['topics'] = [];
   const unknown: FetchWireResponse['topics'] = [];
   for (const t of request.topics) {
@@ -132,7 +135,7 @@ export const fetchApi: ApiDefinition<FetchWireRequest, FetchWireResponse> = {
     writer.int32(response.throttleTimeMs);
     if (version >= 7) writer.int16(response.errorCode).int32(SESSIONLESS);
     writer.flexArray(response.topics, (w, t) => {
-      if (version >= FIRST_TOPIC_ID) w.uuid(t.topicId);
+      if (version >= FIRST_TOPIC_ID) w.uuid(t.topicId ?? ZERO_UUID);
       else w.flexString(t.topic);
       w.flexArray(t.partitions, (pw, p) => {
         pw.int32(p.partition).int16(p.errorCode).int64(p.highWatermark).int64(p.lastStableOffset);
