@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FlushScheduler } from '../storage/disk/flush-scheduler';
+import { syncDirectoryAsync, TMP_SUFFIX } from '../storage/disk/segment-files';
 
 export interface PersistedTopic {
   name: string;
@@ -18,7 +19,6 @@ export interface PersistedMetadata {
 }
 
 export const METADATA_FILE_NAME = 'broker-meta.json';
-const TMP_SUFFIX = '.tmp';
 
 /**
  * The broker's topic list and producer-id watermark in `<dir>/broker-meta.json`, replaced
@@ -72,11 +72,6 @@ export class TopicMetadataStore {
     }
     await fs.promises.rename(tmp, file);
     // The rename is durable only once the directory is synced.
-    const dirHandle = await fs.promises.open(dir, 'r');
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
+    await syncDirectoryAsync(dir);
   }
 }
