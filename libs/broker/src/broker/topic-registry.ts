@@ -34,8 +34,8 @@ export const PRODUCER_ID_BLOCK_SIZE = 1000;
 export class TopicRegistry {
   private readonly topics = new Map<string, Topic>();
   private readonly namesById = new Map<string, string>();
-  private readonly pending = new Map<string, Promise<Topic>>();
-  private readonly settlers = new Map<string, { resolve(topic: Topic): void; reject(err: Error): void }>();
+  /** Creations under way by name: the promise callers wait on and how to settle it. */
+  private readonly creations = new Map<string, { promise: Promise<Topic>; resolve(topic: Topic): void; reject(err: Error): void }>();
   private readonly store: TopicMetadataStore;
   private partitions = 0;
   private reservedPartitions = 0;
@@ -76,7 +76,7 @@ export class TopicRegistry {
 
   /** The creation of `name` under way, if any. */
   creating(name: string): Promise<Topic> | undefined {
-    return this.pending.get(name);
+    return this.creations.get(name)?.promise;
   }
 
   /** Partitions on this broker, counting those of creations under way. */
@@ -102,11 +102,14 @@ export class TopicRegistry {
    */
   async open(name: string, partitionCount: number, overrides: Record<string, string>, slicer = new WorkSlicer()): Promise<Topic> {
     const config = resolveLogConfig(this.defaults, overrides);
-    let settle: { resolve(topic: Topic): void; reject(err: Error): void } = { resolve: () => undefined, reject: () => undefined };
-    const creation = new Promise<Topic>((resolve, reject) => (settle = { resolve, reject }));
-    creation.catch(() => undefined);
-    this.pending.set(name, creation);
-    this.settlers.set(name, settle);
+    let resolve: (topic: Topic) => void = () => undefined;
+    let reject: (err: Error) => void = () => undefined;
+    const promise = new Promise<Topic>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => undefined);
+    this.creations.set(name, { promise, resolve, reject });
     this.reservedPartitions += partitionCount;
     try {
       const partitions = await this.openPartitions(name, 0, partitionCount, config, slicer);
@@ -136,12 +139,11 @@ export class TopicRegistry {
   }
 
   private settle(name: string, outcome: Topic | Error): void {
-    const settle = this.settlers.get(name);
-    this.settlers.delete(name);
-    this.pending.delete(name);
-    if (!settle) return;
-    if (outcome instanceof Error) settle.reject(outcome);
-    else settle.resolve(outcome);
+    const creation = this.creations.get(name);
+    this.creations.delete(name);
+    if (!creation) return;
+    if (outcome instanceof Error) creation.reject(outcome);
+    else creation.resolve(outcome);
   }
 
   /** Grows a topic to `count` partitions (sliced, rolled back whole on failure); resolves once durable. */
