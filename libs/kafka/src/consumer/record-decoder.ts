@@ -142,16 +142,6 @@ function contextOf(buf: Buffer, pos: number, attributes: number): BatchContext {
   };
 }
 
-type PlainMessageConstructor = new (
-  attributes: number,
-  timestamp: string,
-  offset: string,
-  key: Buffer | null,
-  value: Buffer | null,
-  headers: IHeaders,
-  batchContext: BatchContext,
-) => FetchedMessage;
-
 /**
  * Builds a message as a constructor does, yet the result is a plain object (its prototype is
  * Object.prototype, as an object literal's, with kafkajs's key order). Why not a literal: V8
@@ -160,7 +150,7 @@ type PlainMessageConstructor = new (
  * for the message literal when a fetch was handed out in parts over TCP: every minor GC kept
  * everything and full GCs ran every ~200 ms. Objects made by `new` are not pretenured that way.
  */
-const PlainMessage = function (
+function initPlainMessage(
   this: FetchedMessage,
   attributes: number,
   timestamp: string,
@@ -179,7 +169,8 @@ const PlainMessage = function (
   this.headers = headers;
   this.isControlRecord = false;
   this.batchContext = batchContext;
-} as unknown as PlainMessageConstructor;
+}
+const PlainMessage = initPlainMessage as unknown as new (...args: Parameters<typeof initPlainMessage>) => FetchedMessage;
 PlainMessage.prototype = Object.prototype;
 
 /**
