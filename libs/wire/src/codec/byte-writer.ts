@@ -223,6 +223,11 @@ export class ByteWriter {
     return this.flexible ? this.compactArray(items, writeItem) : this.array(items, writeItem);
   }
 
+  /** An empty array in the version's form (no items to hand over, nothing allocated per call). */
+  flexEmptyArray(): this {
+    return this.flexible ? this.uvarint(1) : this.int32(0);
+  }
+
   flexNullableArray<T>(items: readonly T[] | null, writeItem: (writer: this, item: T) => void): this {
     return this.flexible ? this.compactNullableArray(items, writeItem) : this.nullableArray(items, writeItem);
   }

@@ -74,7 +74,7 @@ export const createTopicsApi: ApiDefinition<CreateTopicsRequest, CreateTopicsWir
       if (version >= FIRST_FLEXIBLE) {
         const ok = t.errorCode === ErrorCode.NONE;
         w.int32(ok ? t.numPartitions : -1).int16(ok ? SINGLE_REPLICA : -1);
-        w.flexArray([], () => undefined); // configs: read them with DescribeConfigs
+        w.flexEmptyArray(); // configs: read them with DescribeConfigs
       }
       w.flexTags();
     });

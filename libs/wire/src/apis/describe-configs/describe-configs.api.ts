@@ -59,7 +59,7 @@ export const describeConfigsApi: ApiDefinition<DescribeConfigsRequest, DescribeC
         if (version === 0) cw.boolean(c.isDefault);
         else cw.int8(c.isDefault ? DEFAULT_CONFIG : DYNAMIC_TOPIC_CONFIG);
         cw.boolean(c.isSensitive);
-        if (version >= 1) cw.flexArray([], () => undefined); // synonyms
+        if (version >= 1) cw.flexEmptyArray(); // synonyms
         if (version >= 3) cw.int8(CONFIG_TYPE_UNKNOWN).flexNullableString(null);
         cw.flexTags();
       });

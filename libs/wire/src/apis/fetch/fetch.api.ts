@@ -140,7 +140,7 @@ export const fetchApi: ApiDefinition<FetchWireRequest, FetchWireResponse> = {
       w.flexArray(t.partitions, (pw, p) => {
         pw.int32(p.partition).int16(p.errorCode).int64(p.highWatermark).int64(p.lastStableOffset);
         if (version >= 5) pw.int64(p.logStartOffset);
-        pw.flexArray([], () => undefined); // aborted_transactions: none, no transactions are ever open
+        pw.flexEmptyArray(); // aborted_transactions: none, no transactions are ever open
         if (version >= 11) pw.int32(NO_PREFERRED_REPLICA);
         pw.flexBytes(p.records ?? EMPTY_RECORDS); // Kafka writes an empty set, never null
         pw.flexTags();

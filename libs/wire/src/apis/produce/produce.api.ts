@@ -72,7 +72,7 @@ export const produceApi: ApiDefinition<ProduceRequest, ProduceResponse> = {
       w.flexString(t.topic).flexArray(t.partitions, (pw, p) => {
         pw.int32(p.partition).int16(p.errorCode).int64(p.baseOffset).int64(p.logAppendTimeMs);
         if (version >= 5) pw.int64(p.logStartOffset);
-        if (version >= 8) pw.flexArray([], () => undefined).flexNullableString(p.errorMessage ?? null);
+        if (version >= 8) pw.flexEmptyArray().flexNullableString(p.errorMessage ?? null);
         pw.flexTags();
       });
       w.flexTags();
