@@ -14,7 +14,8 @@ export const GROUP_TOPICS: ReadonlyArray<{ group: string; topics: string[] }> = 
     topics: [Topics.OrderCreated, Topics.AuthChecked, Topics.CourseChecked, Topics.PaymentCompleted, Topics.SeatConfirmed],
   },
   { group: ConsumerGroups.Auth, topics: [Topics.OrderCreated] },
-  { group: ConsumerGroups.CourseValidation, topics: [Topics.OrderCreated, Topics.OrderStatus] },
+  { group: ConsumerGroups.CourseValidation, topics: [Topics.OrderCreated] },
+  { group: ConsumerGroups.CourseValidationSeats, topics: [Topics.OrderStatus] },
   { group: ConsumerGroups.Payment, topics: [Topics.PaymentRequested] },
 ];
 

@@ -5,9 +5,12 @@ import { RethrowRpcExceptionFilter } from '@peak/messaging';
 import { SeatReservationsService } from './seat-reservations.service';
 
 const GROUP = { group: ConsumerGroups.CourseValidation };
+/** Seat confirmations in a group of their own, so they never wait behind rate-limited checks. */
+const SEATS_GROUP = { group: ConsumerGroups.CourseValidationSeats };
 
 /**
- * course-validation's event handlers (consumer group `course-validation`). Their events go
+ * course-validation's event handlers (consumer groups `course-validation` for the checks and
+ * `course-validation-seats` for the seat confirmations). Their events go
  * through `catalog.outbox`, written by the statement that holds or sells the seat; a handler
  * resolves once that statement committed.
  */
@@ -25,7 +28,7 @@ export class CourseChecksController {
   }
 
   /** PAID → the held seat is sold (then CONFIRMED); REJECTED → the seat goes back on sale. */
-  @EventPattern(Topics.OrderStatus, GROUP)
+  @EventPattern(Topics.OrderStatus, SEATS_GROUP)
   async onOrderStatus(@Payload() event: OrderStatusEvent): Promise<void> {
     if (event.status === 'PAID') {
       // SeatConfirmed goes through the outbox, committed with the sale.

@@ -36,11 +36,17 @@ export function dlqTopic(topic: string): string {
 /** Default partition count of pipeline topics (several group members can share them). */
 export const DEFAULT_TOPIC_PARTITIONS = 4;
 
-/** One consumer group per service: each group sees every event (publish/subscribe). */
+/**
+ * One consumer group per service and workload: each group sees every event (publish/subscribe).
+ * course-validation reads orders.status in a group of its own: a consumer's fetch cycle waits
+ * for all its partitions' batches, so in one group with the rate-limited course checks the
+ * seat confirmations would wait behind a whole backlog of checks.
+ */
 export const ConsumerGroups = {
   OrderService: 'order-service',
   Auth: 'auth',
   CourseValidation: 'course-validation',
+  CourseValidationSeats: 'course-validation-seats',
   Payment: 'payment',
 } as const;
 

@@ -88,7 +88,7 @@
   var INPUT_TOPIC = { auth: 'orders.created', 'course-validation': 'orders.created', payment: 'payments.requested' };
   function lagSeriesOf(group, topic) {
     if (INPUT_TOPIC[group] === topic) return group;
-    if (group === 'course-validation') return 'course-validation: seat confirmations (' + topic + ')';
+    if (group === 'course-validation-seats') return 'course-validation: seat confirmations (' + topic + ')';
     if (group === 'order-service') return 'order-service aggregator (all its topics)';
     return group + ' (' + topic + ')';
   }
